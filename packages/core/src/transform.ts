@@ -1,0 +1,82 @@
+import type { DropReason } from './drop-reason.js';
+import { deriveIdempotencyKey } from './idempotency-key.js';
+import { validateMessage } from './message.js';
+import { type EncodedRecord, encodeRawRecord } from './raw-record.js';
+import { formatMicros, millisToMicros, periodOfMicros } from './timestamp.js';
+
+/** Firehose's record limit (1,000 KiB), the default cap on one encoded RAW record. */
+export const DEFAULT_MAX_RECORD_BYTES = 1_000 * 1024;
+
+/** A message as received from a queue, before validation. */
+export interface InboundMessage {
+  /** The body exactly as received. */
+  readonly body: string;
+  /** The queue's message id (SQS `MessageId`). */
+  readonly sourceMessageId: string;
+  /** When the message entered the queue, epoch ms (SQS `SentTimestamp`). */
+  readonly publishTimeMs: number;
+}
+
+export interface TransformOptions {
+  /** Whether a topic is configured in this deployment. */
+  readonly isKnownTopic: (topic: string) => boolean;
+  /** Largest encoded RAW record accepted; larger ones are DROP `too_large`. */
+  readonly maxRecordBytes?: number;
+  /** Clock for `ingested_at`, epoch ms. */
+  readonly now?: () => number;
+}
+
+export type TransformResult =
+  | { readonly ok: true; readonly encoded: EncodedRecord }
+  | { readonly ok: false; readonly reason: DropReason };
+
+/**
+ * The old Firehose Transform Lambda as a pure function: validate and normalise the body
+ * (contract §1), derive the idempotency key, build and encode the RAW record, or name the
+ * DROP reason (contract §2). Never throws for any input string.
+ */
+export function transformMessage(msg: InboundMessage, options: TransformOptions): TransformResult {
+  const maxBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  // UTF-16 length bounds the UTF-8 size from below: reject before parsing a huge body.
+  if (msg.body.length > maxBytes) return { ok: false, reason: 'too_large' };
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(msg.body);
+  } catch {
+    return { ok: false, reason: 'invalid_json' };
+  }
+  const validation = validateMessage(parsed);
+  if (!validation.ok) return validation;
+  const { message, eventTimestampMicros } = validation.value;
+  if (!options.isKnownTopic(message.topic)) return { ok: false, reason: 'unknown_topic' };
+
+  let idempotencyKey = message.idempotency_key ?? undefined;
+  if (idempotencyKey === undefined) {
+    try {
+      idempotencyKey = deriveIdempotencyKey({
+        topic: message.topic,
+        deviceId: message.device_id,
+        eventTimestampMicros,
+        payload: message.payload,
+      });
+    } catch {
+      // Only a payload nested too deep for the call stack gets here.
+      return { ok: false, reason: 'invalid_field:payload' };
+    }
+  }
+
+  const encoded = encodeRawRecord({
+    topic: message.topic,
+    idempotency_key: idempotencyKey,
+    device_id: message.device_id,
+    event_timestamp: formatMicros(eventTimestampMicros),
+    publish_time: formatMicros(millisToMicros(msg.publishTimeMs)),
+    period_reference: message.period_reference ?? periodOfMicros(eventTimestampMicros),
+    json_payload: msg.body,
+    ingested_at: formatMicros(millisToMicros((options.now ?? Date.now)())),
+    source_message_id: msg.sourceMessageId,
+  });
+  if (encoded.bytes > maxBytes) return { ok: false, reason: 'too_large' };
+  return { ok: true, encoded };
+}

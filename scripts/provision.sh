@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# Provision everything lean-ops needs to build and test on this machine:
+#   1. Node.js >= 20.12 + npm, and the npm workspace dependencies (`npm ci`)
+#   2. Python virtualenv .venv with the pinned requirements.txt (pyspark, moto, pytest, ...)
+#   3. Java >= 17 (Spark and DynamoDB Local run on it)
+#   4. The Iceberg Spark runtime jar (Glue 5.1's Iceberg) in .cache/jars
+#   5. redis-server (tests spawn their own instances on free ports)
+#   6. A summary of versions
+#
+# Idempotent: every step checks first and says "already up to date" when there is
+# nothing to do, so a second run takes seconds. Used by newcomers (`npm run provision`)
+# and by CI (.ci/run, with CI=true).
+#
+# Environment:
+#   SKIP_NPM=1   skip the npm step (e.g. while someone else is editing package.json)
+#   CI=true      CI mode: never prompt; `npm ci` whenever the install stamp is absent
+#
+# Keep ICEBERG_* in sync with tests/spark/conftest.py and scripts/test-spark.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+MIN_NODE="20.12.0"
+MIN_PYTHON="3.9"          # Glue 5.1 runs Python 3.11; other versions only get a warning
+GLUE_PYTHON="3.11"
+MIN_JAVA=17
+VENV="$ROOT/.venv"
+REQUIREMENTS="$ROOT/requirements.txt"
+VENV_STAMP="$VENV/.lean-ops-requirements.sha256"
+NPM_STAMP="$ROOT/node_modules/.lean-ops-lock.sha256"
+JAR_DIR="$ROOT/.cache/jars"
+ICEBERG_ARTIFACT="org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
+ICEBERG_JAR="$JAR_DIR/iceberg-spark-runtime-3.5_2.12-1.10.0.jar"
+# Pinned so that `dependency:copy -Dartifact=...` works without a pom.xml
+# (Maven 3.8's default dependency plugin is too old for that).
+MVN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+
+START_SECONDS=$SECONDS
+
+step() { printf '\n==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die() {
+  printf '\nERROR: %s\n' "$1" >&2
+  shift
+  local line
+  for line in "$@"; do printf '       %s\n' "$line" >&2; done
+  exit 1
+}
+
+# version_ge A B: true when dotted version A >= B
+version_ge() {
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  elif command -v shasum >/dev/null 2>&1; then
+    shasum -a 256 "$1" | cut -d' ' -f1
+  else
+    die "neither sha256sum nor shasum found" "install coreutils (Debian: apt-get install coreutils)"
+  fi
+}
+
+is_ci() { [ "${CI:-}" = "true" ] || [ "${CI:-}" = "1" ]; }
+
+# ---------------------------------------------------------------------------
+step "Node.js >= $MIN_NODE and npm"
+command -v node >/dev/null 2>&1 ||
+  die "Node.js not found on PATH" "install Node.js 20 LTS (>= $MIN_NODE), e.g. 'nvm install 20' or your OS package manager"
+NODE_VERSION="$(node -p 'process.versions.node')"
+version_ge "$NODE_VERSION" "$MIN_NODE" ||
+  die "Node.js $NODE_VERSION is too old: lean-ops needs >= $MIN_NODE" "upgrade Node.js, e.g. 'nvm install 20 && nvm use 20'"
+command -v npm >/dev/null 2>&1 ||
+  die "npm not found on PATH (Node.js $NODE_VERSION is)" "install npm together with Node.js (it ships with the official Node.js builds)"
+info "node $NODE_VERSION, npm $(npm --version)"
+
+step "npm dependencies (npm ci)"
+if [ "${SKIP_NPM:-}" = "1" ]; then
+  info "skipped (SKIP_NPM=1)"
+else
+  [ -f package-lock.json ] ||
+    die "package-lock.json not found in $ROOT" "run 'npm install' once to create it, and commit it"
+  LOCK_SHA="$(sha256_of package-lock.json)"
+  if [ -f "$NPM_STAMP" ] && [ -d node_modules ] && [ "$(cat "$NPM_STAMP")" = "$LOCK_SHA" ]; then
+    info "already up to date (package-lock.json unchanged since the last npm ci)"
+  else
+    if [ ! -f "$NPM_STAMP" ]; then
+      if is_ci; then info "CI: no install stamp, running npm ci"; else info "no install stamp, running npm ci"; fi
+    else
+      info "package-lock.json changed, running npm ci"
+    fi
+    npm ci --no-audit --no-fund ||
+      die "npm ci failed" "check the output above; if package.json and package-lock.json disagree, run 'npm install' and commit the lock file"
+    # npm ci wipes node_modules, so the stamp is written only after it succeeded.
+    printf '%s\n' "$LOCK_SHA" >"$NPM_STAMP"
+    info "installed; stamp written to ${NPM_STAMP#"$ROOT"/}"
+  fi
+fi
+
+# ---------------------------------------------------------------------------
+step "Python virtualenv .venv (requirements.txt)"
+command -v python3 >/dev/null 2>&1 ||
+  die "python3 not found on PATH" "install Python $GLUE_PYTHON (Glue 5.1's version), e.g. 'apt-get install python3 python3-venv' or pyenv"
+PY_VERSION="$(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+version_ge "$PY_VERSION" "$MIN_PYTHON" ||
+  die "python3 is $PY_VERSION: lean-ops needs >= $MIN_PYTHON (Glue 5.1 uses $GLUE_PYTHON)" "install Python $GLUE_PYTHON"
+case "$PY_VERSION" in
+  "$GLUE_PYTHON".*) ;;
+  *) info "warning: python3 is $PY_VERSION; Glue 5.1 runs Python $GLUE_PYTHON, results may differ" ;;
+esac
+[ -f "$REQUIREMENTS" ] || die "requirements.txt not found in $ROOT" "restore it from git: git checkout -- requirements.txt"
+
+# The stamp covers requirements.txt and the interpreter, so a Python upgrade reinstalls too.
+REQ_SHA="$(sha256_of "$REQUIREMENTS") python-$PY_VERSION"
+if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+  info ".venv is broken (its python does not start), recreating it"
+  rm -rf "$VENV"
+fi
+if [ -x "$VENV/bin/python" ] && [ -f "$VENV_STAMP" ] && [ "$(cat "$VENV_STAMP")" = "$REQ_SHA" ]; then
+  info "already up to date (requirements.txt unchanged)"
+else
+  if [ ! -x "$VENV/bin/python" ]; then
+    info "creating .venv with python3 $PY_VERSION"
+    python3 -m venv "$VENV" ||
+      die "python3 -m venv failed" "install the venv module (Debian/Ubuntu: apt-get install python3-venv), then rerun"
+  else
+    info "requirements.txt changed, updating .venv"
+  fi
+  rm -f "$VENV_STAMP"
+  # pyspark is a ~300 MB source distribution: the first install takes a few minutes
+  # (pip caches the built wheel, so later installs are quick).
+  "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --progress-bar off \
+    -r "$REQUIREMENTS" ||
+    die "pip install -r requirements.txt failed" "check the output above (network access to the Python package index is needed)"
+  "$VENV/bin/python" -m pip check --disable-pip-version-check ||
+    die "the installed Python packages have conflicting requirements" "adjust the pins in requirements.txt"
+  printf '%s\n' "$REQ_SHA" >"$VENV_STAMP"
+  info "installed; stamp written to ${VENV_STAMP#"$ROOT"/}"
+fi
+
+# ---------------------------------------------------------------------------
+step "Java >= $MIN_JAVA (Spark, DynamoDB Local)"
+command -v java >/dev/null 2>&1 ||
+  die "java not found on PATH: Spark and DynamoDB Local need Java >= $MIN_JAVA" \
+    "install a JDK $MIN_JAVA, e.g. 'apt-get install openjdk-17-jdk-headless' (Debian 12), or set JAVA_HOME and PATH"
+# First line looks like: openjdk version "17.0.15" 2025-04-15  (or "1.8.0_412" for Java 8)
+JAVA_VERSION="$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
+JAVA_MAJOR="${JAVA_VERSION%%.*}"
+[ "$JAVA_MAJOR" = "1" ] && JAVA_MAJOR="$(printf '%s' "$JAVA_VERSION" | cut -d. -f2)"
+case "$JAVA_MAJOR" in
+  '' | *[!0-9]*) die "could not read the Java version from 'java -version'" "make sure 'java -version' prints a JDK >= $MIN_JAVA" ;;
+esac
+[ "$JAVA_MAJOR" -ge "$MIN_JAVA" ] ||
+  die "Java $JAVA_VERSION is too old: Spark 3.5 / Glue 5.1 and DynamoDB Local need Java >= $MIN_JAVA" \
+    "install a JDK $MIN_JAVA, e.g. 'apt-get install openjdk-17-jdk-headless', and put it first on PATH"
+info "java $JAVA_VERSION"
+
+# ---------------------------------------------------------------------------
+step "Iceberg Spark runtime jar ($ICEBERG_ARTIFACT)"
+if [ -s "$ICEBERG_JAR" ]; then
+  info "already up to date (${ICEBERG_JAR#"$ROOT"/})"
+else
+  command -v mvn >/dev/null 2>&1 ||
+    die "mvn (Apache Maven) not found: it downloads the Iceberg jar from Maven Central" \
+      "install Maven, e.g. 'apt-get install maven', then rerun"
+  mkdir -p "$JAR_DIR"
+  # Download into a scratch folder first so an interrupted run never leaves a partial jar.
+  TMP_JAR_DIR="$(mktemp -d "$JAR_DIR/.download.XXXXXX")"
+  trap 'rm -rf "$TMP_JAR_DIR"' EXIT
+  info "downloading with Maven (strict checksums)"
+  mvn -q -B -C -Dstyle.color=never "$MVN_DEPENDENCY_PLUGIN:copy" \
+    -Dartifact="$ICEBERG_ARTIFACT" -DoutputDirectory="$TMP_JAR_DIR" ||
+    die "Maven could not download $ICEBERG_ARTIFACT" "check the output above (network access to Maven Central is needed)"
+  DOWNLOADED="$TMP_JAR_DIR/$(basename "$ICEBERG_JAR")"
+  [ -s "$DOWNLOADED" ] || die "Maven finished but $(basename "$ICEBERG_JAR") is missing" "rerun; if it persists, delete ~/.m2/repository/org/apache/iceberg and retry"
+  python3 -c 'import sys, zipfile; sys.exit(0 if zipfile.ZipFile(sys.argv[1]).testzip() is None else 1)' "$DOWNLOADED" ||
+    die "the downloaded jar is corrupt" "delete ~/.m2/repository/org/apache/iceberg and rerun"
+  mv "$DOWNLOADED" "$ICEBERG_JAR"
+  rm -rf "$TMP_JAR_DIR"
+  trap - EXIT
+  info "saved ${ICEBERG_JAR#"$ROOT"/} ($(du -h "$ICEBERG_JAR" | cut -f1))"
+fi
+
+# ---------------------------------------------------------------------------
+step "redis-server"
+if command -v redis-server >/dev/null 2>&1; then
+  info "already installed: $(command -v redis-server)"
+else
+  if [ "$(id -u)" != "0" ]; then
+    die "redis-server not found on PATH (tests start their own redis-server on free ports)" \
+      "install it and rerun this script:" \
+      "  Debian/Ubuntu: sudo apt-get install --no-install-recommends redis-server" \
+      "                 (then 'sudo systemctl disable --now redis-server': the tests do not use the system service)" \
+      "  macOS:         brew install redis"
+  fi
+  command -v apt-get >/dev/null 2>&1 ||
+    die "redis-server not found and apt-get is not available to install it" "install Redis >= 6.2 with your OS package manager so that redis-server is on PATH"
+  # Keep apt from starting the packaged service (the tests spawn their own servers):
+  # invoke-rc.d obeys policy-rc.d's exit code 101 ("action forbidden").
+  POLICY_RC=/usr/sbin/policy-rc.d
+  POLICY_RC_CREATED=0
+  if [ ! -e "$POLICY_RC" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
+    chmod 755 "$POLICY_RC"
+    POLICY_RC_CREATED=1
+    trap 'rm -f "$POLICY_RC"' EXIT
+  fi
+  info "apt-get update"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+    die "apt-get update failed" "check the apt sources and network, then rerun"
+  info "apt-get install redis-server"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server ||
+    die "apt-get install redis-server failed" "check the output above, then rerun"
+  if [ "$POLICY_RC_CREATED" = "1" ]; then
+    rm -f "$POLICY_RC"
+    trap - EXIT
+  fi
+  # Whatever apt did, leave no system Redis running or enabled (errors are fine here:
+  # without systemd, systemctl only edits the unit symlinks).
+  if command -v systemctl >/dev/null 2>&1; then
+    if [ -d /run/systemd/system ]; then
+      systemctl disable --now redis-server >/dev/null 2>&1 || true
+    else
+      systemctl disable redis-server >/dev/null 2>&1 || true
+    fi
+  fi
+  service redis-server stop >/dev/null 2>&1 || true
+  update-rc.d redis-server disable >/dev/null 2>&1 || true
+  command -v redis-server >/dev/null 2>&1 ||
+    die "redis-server is still not on PATH after installing it" "check 'dpkg -L redis-server' and your PATH"
+  info "installed $(command -v redis-server); the system service is stopped and disabled"
+fi
+REDIS_VERSION="$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
+info "redis-server $REDIS_VERSION"
+
+# ---------------------------------------------------------------------------
+step "summary"
+venv_pkg_version() {
+  "$VENV/bin/python" -c 'import sys; from importlib.metadata import version; print(version(sys.argv[1]))' "$1" 2>/dev/null ||
+    echo "not installed"
+}
+if [ -f "$NPM_STAMP" ]; then NPM_STATE="dependencies installed"; else NPM_STATE="dependencies NOT installed"; fi
+printf '    %-14s %s\n' \
+  node "$NODE_VERSION" \
+  npm "$(npm --version) ($NPM_STATE)" \
+  python "$("$VENV/bin/python" -c 'import platform; print(platform.python_version())') (.venv)" \
+  pyspark "$(venv_pkg_version pyspark)" \
+  moto "$(venv_pkg_version moto)" \
+  boto3 "$(venv_pkg_version boto3)" \
+  pytest "$(venv_pkg_version pytest)" \
+  java "$JAVA_VERSION" \
+  iceberg-jar "${ICEBERG_JAR#"$ROOT"/}" \
+  redis-server "$REDIS_VERSION"
+printf '\nprovision: done in %ss\n' "$((SECONDS - START_SECONDS))"
