@@ -129,10 +129,11 @@ else
     info "requirements.txt changed, updating .venv"
   fi
   rm -f "$VENV_STAMP"
-  # pyspark is a ~300 MB source distribution: the first install takes a few minutes
+  # pyspark is a ~300 MB source distribution: the first install takes a minute or more
   # (pip caches the built wheel, so later installs are quick).
+  # (sed drops pip's long "already satisfied" list on updates; pipefail keeps pip's status)
   "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --progress-bar off \
-    -r "$REQUIREMENTS" ||
+    -r "$REQUIREMENTS" 2>&1 | sed '/^Requirement already satisfied/d' ||
     die "pip install -r requirements.txt failed" "check the output above (network access to the Python package index is needed)"
   "$VENV/bin/python" -m pip check --disable-pip-version-check ||
     die "the installed Python packages have conflicting requirements" "adjust the pins in requirements.txt"
@@ -169,10 +170,14 @@ else
   # Download into a scratch folder first so an interrupted run never leaves a partial jar.
   TMP_JAR_DIR="$(mktemp -d "$JAR_DIR/.download.XXXXXX")"
   trap 'rm -rf "$TMP_JAR_DIR"' EXIT
-  info "downloading with Maven (strict checksums)"
-  mvn -q -B -C -Dstyle.color=never "$MVN_DEPENDENCY_PLUGIN:copy" \
-    -Dartifact="$ICEBERG_ARTIFACT" -DoutputDirectory="$TMP_JAR_DIR" ||
-    die "Maven could not download $ICEBERG_ARTIFACT" "check the output above (network access to Maven Central is needed)"
+  MVN_LOG="$JAR_DIR/maven-download.log"
+  info "downloading with Maven (strict checksums; log: ${MVN_LOG#"$ROOT"/})"
+  if ! mvn -B -C -Dstyle.color=never "$MVN_DEPENDENCY_PLUGIN:copy" \
+    -Dartifact="$ICEBERG_ARTIFACT" -DoutputDirectory="$TMP_JAR_DIR" >"$MVN_LOG" 2>&1; then
+    tail -n 40 "$MVN_LOG" >&2
+    die "Maven could not download $ICEBERG_ARTIFACT" \
+      "see the log above / ${MVN_LOG#"$ROOT"/} (network access to Maven Central is needed)"
+  fi
   DOWNLOADED="$TMP_JAR_DIR/$(basename "$ICEBERG_JAR")"
   [ -s "$DOWNLOADED" ] || die "Maven finished but $(basename "$ICEBERG_JAR") is missing" "rerun; if it persists, delete ~/.m2/repository/org/apache/iceberg and retry"
   python3 -c 'import sys, zipfile; sys.exit(0 if zipfile.ZipFile(sys.argv[1]).testzip() is None else 1)' "$DOWNLOADED" ||
@@ -251,6 +256,6 @@ printf '    %-14s %s\n' \
   boto3 "$(venv_pkg_version boto3)" \
   pytest "$(venv_pkg_version pytest)" \
   java "$JAVA_VERSION" \
-  iceberg-jar "${ICEBERG_JAR#"$ROOT"/}" \
+  iceberg-jar "${ICEBERG_ARTIFACT##*:} (${ICEBERG_JAR#"$ROOT"/})" \
   redis-server "$REDIS_VERSION"
 printf '\nprovision: done in %ss\n' "$((SECONDS - START_SECONDS))"

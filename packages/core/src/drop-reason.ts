@@ -23,7 +23,13 @@ export type DropReason =
   | 'too_large';
 
 /** Reason codes without their field suffix, for low-cardinality metric labels. */
-export type DropReasonKind = 'invalid_json' | 'not_an_object' | 'missing_field' | 'invalid_field' | 'unknown_topic' | 'too_large';
+export type DropReasonKind =
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'missing_field'
+  | 'invalid_field'
+  | 'unknown_topic'
+  | 'too_large';
 
 export function dropReasonKind(reason: DropReason): DropReasonKind {
   const colon = reason.indexOf(':');

@@ -1,32 +1,32 @@
 export { canonicalJson } from './canonical-json.js';
-export { CURATED_METADATA_COLUMNS, SEMANTIC_METADATA_COLUMNS, curatedColumnName } from './column-name.js';
+export { CURATED_METADATA_COLUMNS, curatedColumnName, SEMANTIC_METADATA_COLUMNS } from './column-name.js';
 export {
   type DropReason,
   type DropReasonKind,
+  dropReasonKind,
   MESSAGE_FIELDS,
   type MessageField,
   REQUIRED_FIELDS,
-  dropReasonKind,
 } from './drop-reason.js';
 export {
   CheckpointConflictError,
   ConfigError,
+  isErrorNamed,
   JobFailedError,
   LeanOpsError,
   PermanentError,
   RetryableError,
   SchemaError,
-  isErrorNamed,
 } from './errors.js';
-export { type Disposition, classifyFailure } from './failure.js';
-export { type IdempotencyKeyInput, deriveIdempotencyKey } from './idempotency-key.js';
+export { classifyFailure, type Disposition } from './failure.js';
+export { deriveIdempotencyKey, type IdempotencyKeyInput } from './idempotency-key.js';
 export {
   type Message,
   type MessageValidation,
+  messageSchema,
   PERIOD_REFERENCE_PATTERN,
   TOPIC_NAME_PATTERN,
   type ValidMessage,
-  messageSchema,
   validateMessage,
 } from './message.js';
 export type { CheckpointName, CheckpointStore, TopicCheckpoints } from './ports/checkpoint-store.js';
@@ -43,20 +43,20 @@ export type { Quarantine, QuarantineEntry } from './ports/quarantine.js';
 export type { FailedRecord, RecordSink, SinkLimits } from './ports/record-sink.js';
 export type { SchemaRegistry } from './ports/schema-registry.js';
 export type { LakeSnapshots, Layer, SnapshotRef } from './ports/snapshot.js';
-export { type EncodedRecord, RAW_COLUMNS, type RawRecord, encodeRawRecord } from './raw-record.js';
+export { type EncodedRecord, encodeRawRecord, RAW_COLUMNS, type RawRecord } from './raw-record.js';
 export {
+  parseSemanticSchema,
   SEMANTIC_TYPES,
   type SemanticColumn,
   type SemanticSchema,
   type SemanticType,
-  parseSemanticSchema,
   semanticColumnSchema,
   semanticSchemaSchema,
 } from './semantic-schema.js';
 export {
+  formatMicros,
   MAX_MICROS,
   MIN_MICROS,
-  formatMicros,
   millisToMicros,
   normaliseEventTimestamp,
   parseRfc3339Micros,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MESSAGE_FIELDS, type DropReason, type MessageField } from './drop-reason.js';
+import { type DropReason, MESSAGE_FIELDS, type MessageField } from './drop-reason.js';
 import { normaliseEventTimestamp } from './timestamp.js';
 
 /** `topic` names (contract §1); also the RAW/curated/semantic table name prefix. */

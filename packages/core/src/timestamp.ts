@@ -10,8 +10,7 @@
  * - years 0001–9999 only, the range every engine and Iceberg's `timestamptz` share.
  */
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 function utcMillis(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
   const date = new Date(0);

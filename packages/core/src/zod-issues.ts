@@ -34,6 +34,10 @@ export function formatZodIssues(error: z.ZodError, input: unknown, prefix: reado
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => `${formatPath([...path, key])}: unknown key`);
     }
+    if (issue.code === 'invalid_key') {
+      // A record key failed its own schema: say why, not just "Invalid key in record".
+      return [`${formatPath(path)}: invalid key: ${issue.issues.map((inner) => inner.message).join('; ')}`];
+    }
     const value = valueAt(input, issue.path);
     const got = value === undefined ? ' (missing)' : ` (got ${preview(value)})`;
     return [`${formatPath(path)}: ${issue.message}${got}`];

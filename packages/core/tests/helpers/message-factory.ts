@@ -15,7 +15,10 @@ export function messageObject(overrides: Record<string, unknown> = {}): Record<s
   return base;
 }
 
-export function inbound(body: string | Record<string, unknown>, overrides: Partial<InboundMessage> = {}): InboundMessage {
+export function inbound(
+  body: string | Record<string, unknown>,
+  overrides: Partial<InboundMessage> = {},
+): InboundMessage {
   return {
     body: typeof body === 'string' ? body : JSON.stringify(body),
     sourceMessageId: 'msg-0001',

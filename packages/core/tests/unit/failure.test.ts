@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError, classifyFailure, dropReasonKind } from '../../src/index.js';
+import { classifyFailure, dropReasonKind, PermanentError, RetryableError } from '../../src/index.js';
 
 describe('Function: classifyFailure — contract §2 RETRY', () => {
   it('a PermanentError is a DROP', () => expect(classifyFailure(new PermanentError('bad record'))).toBe('DROP'));
@@ -7,8 +7,14 @@ describe('Function: classifyFailure — contract §2 RETRY', () => {
     expect(classifyFailure({ name: 'PermanentError', message: 'x' })).toBe('DROP'));
   it.each([
     ['RetryableError', new RetryableError('x')],
-    ['throttling', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $retryable: { throttling: true } })],
-    ['5xx', Object.assign(new Error('oops'), { name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } })],
+    [
+      'throttling',
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $retryable: { throttling: true } }),
+    ],
+    [
+      '5xx',
+      Object.assign(new Error('oops'), { name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } }),
+    ],
     ['network', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
     ['unknown', new Error('who knows')],
     ['a non-error', 'string thrown'],

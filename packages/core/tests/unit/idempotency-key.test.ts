@@ -19,8 +19,24 @@ describe('Function: canonicalJson (RFC 8785)', () => {
   });
 
   it('sorts keys by UTF-16 code units (RFC 8785 §3.2.3)', () => {
-    const input = { '\u20ac': 'Euro', '\r': 'CR', '\ufb33': 'Hebrew', '1': 'One', '\ud83d\ude00': 'Emoji', '\u0080': 'Ctl', '\u00f6': 'ö' };
-    expect(Object.values(JSON.parse(canonicalJson(input)))).toEqual(['One', 'CR', 'Ctl', 'ö', 'Euro', 'Emoji', 'Hebrew']);
+    const input = {
+      '\u20ac': 'Euro',
+      '\r': 'CR',
+      '\ufb33': 'Hebrew',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji',
+      '\u0080': 'Ctl',
+      '\u00f6': 'ö',
+    };
+    expect(Object.values(JSON.parse(canonicalJson(input)))).toEqual([
+      'One',
+      'CR',
+      'Ctl',
+      'ö',
+      'Euro',
+      'Emoji',
+      'Hebrew',
+    ]);
     expect(canonicalJson(input).indexOf('\ud83d\ude00')).toBeLessThan(canonicalJson(input).indexOf('\ufb33'));
   });
 
@@ -91,7 +107,7 @@ describe('Function: deriveIdempotencyKey', () => {
         if (which === 0) changed.topic = `${input.topic}x`;
         if (which === 1) changed.deviceId = `${input.deviceId}x`;
         if (which === 2) changed.eventTimestampMicros = input.eventTimestampMicros + 1n;
-        if (which === 3) changed.payload = { ...input.payload, ['\u0000extra']: 1 };
+        if (which === 3) changed.payload = { ...input.payload, '\u0000extra': 1 };
         expect(deriveIdempotencyKey(changed)).not.toBe(deriveIdempotencyKey(input));
       }),
     );

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  formatMicros,
   MAX_MICROS,
   MIN_MICROS,
-  formatMicros,
   millisToMicros,
   normaliseEventTimestamp,
   parseRfc3339Micros,
@@ -63,5 +63,6 @@ describe('Module: timestamp', () => {
     );
   });
 
-  it('period is the UTC YYYY-MM', () => expect(periodOfMicros(parseRfc3339Micros('2024-12-31T23:00:00-01:00') as bigint)).toBe('2025-01'));
+  it('period is the UTC YYYY-MM', () =>
+    expect(periodOfMicros(parseRfc3339Micros('2024-12-31T23:00:00-01:00') as bigint)).toBe('2025-01'));
 });

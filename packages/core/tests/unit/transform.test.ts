@@ -3,7 +3,10 @@ import { type DropReason, transformMessage } from '../../src/index.js';
 import { inbound, messageObject, transformOptions } from '../helpers/message-factory.js';
 
 const dropReason = (body: string | Record<string, unknown>, maxRecordBytes?: number): DropReason | 'accepted' => {
-  const result = transformMessage(inbound(body), { ...transformOptions, ...(maxRecordBytes ? { maxRecordBytes } : {}) });
+  const result = transformMessage(inbound(body), {
+    ...transformOptions,
+    ...(maxRecordBytes ? { maxRecordBytes } : {}),
+  });
   return result.ok ? 'accepted' : result.reason;
 };
 
@@ -43,16 +46,19 @@ describe('Function: transformMessage — contract §1 fields', () => {
 
   describe('topic', () => {
     it('is required', () => expect(dropReason(messageObject({ topic: undefined }))).toBe('missing_field:topic'));
-    it('treats JSON null as missing', () => expect(dropReason(messageObject({ topic: null }))).toBe('missing_field:topic'));
+    it('treats JSON null as missing', () =>
+      expect(dropReason(messageObject({ topic: null }))).toBe('missing_field:topic'));
     it.each(['Telemetry', '1telemetry', '_t', 'tele-metry', `t${'x'.repeat(63)}`, '', 42])('rejects %j', (topic) =>
       expect(dropReason(messageObject({ topic }))).toBe('invalid_field:topic'),
     );
-    it('accepts 63 characters', () => expect(dropReason(messageObject({ topic: `t${'x'.repeat(62)}` }))).toBe('unknown_topic'));
+    it('accepts 63 characters', () =>
+      expect(dropReason(messageObject({ topic: `t${'x'.repeat(62)}` }))).toBe('unknown_topic'));
     it('must be configured', () => expect(dropReason(messageObject({ topic: 'orders' }))).toBe('unknown_topic'));
   });
 
   describe('device_id', () => {
-    it('is required', () => expect(dropReason(messageObject({ device_id: undefined }))).toBe('missing_field:device_id'));
+    it('is required', () =>
+      expect(dropReason(messageObject({ device_id: undefined }))).toBe('missing_field:device_id'));
     it.each(['', 'x'.repeat(129), 7, { id: 1 }])('rejects %j', (device_id) =>
       expect(dropReason(messageObject({ device_id }))).toBe('invalid_field:device_id'),
     );
@@ -111,11 +117,13 @@ describe('Function: transformMessage — contract §1 fields', () => {
   });
 
   describe('idempotency_key', () => {
-    it('is kept when given', () => expect(accept(messageObject({ idempotency_key: 'k-1' })).idempotency_key).toBe('k-1'));
+    it('is kept when given', () =>
+      expect(accept(messageObject({ idempotency_key: 'k-1' })).idempotency_key).toBe('k-1'));
     it.each(['', 'k'.repeat(257), 12])('rejects %j', (idempotency_key) =>
       expect(dropReason(messageObject({ idempotency_key }))).toBe('invalid_field:idempotency_key'),
     );
-    it('accepts 256 characters', () => expect(dropReason(messageObject({ idempotency_key: 'k'.repeat(256) }))).toBe('accepted'));
+    it('accepts 256 characters', () =>
+      expect(dropReason(messageObject({ idempotency_key: 'k'.repeat(256) }))).toBe('accepted'));
     it('is derived when absent or null', () => {
       const absent = accept(messageObject()).idempotency_key;
       const nulled = accept(messageObject({ idempotency_key: null })).idempotency_key;
@@ -133,7 +141,8 @@ describe('Function: transformMessage — contract §1 fields', () => {
   });
 
   describe('period_reference', () => {
-    it('is kept when given', () => expect(accept(messageObject({ period_reference: '2023-12' })).period_reference).toBe('2023-12'));
+    it('is kept when given', () =>
+      expect(accept(messageObject({ period_reference: '2023-12' })).period_reference).toBe('2023-12'));
     it.each(['2024-3', '2024-13', '2024-00', '202403', 202403])('rejects %j', (period_reference) =>
       expect(dropReason(messageObject({ period_reference }))).toBe('invalid_field:period_reference'),
     );
@@ -147,7 +156,10 @@ describe('Function: transformMessage — contract §1 fields', () => {
   });
 
   it('takes publish_time from the queue, not from the body', () => {
-    const result = transformMessage(inbound(messageObject({ publish_time: 'x' }), { publishTimeMs: 0 }), transformOptions);
+    const result = transformMessage(
+      inbound(messageObject({ publish_time: 'x' }), { publishTimeMs: 0 }),
+      transformOptions,
+    );
     expect(result.ok && result.encoded.record.publish_time).toBe('1970-01-01T00:00:00.000000Z');
   });
 

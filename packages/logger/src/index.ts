@@ -1,0 +1,1 @@
+export { type CreateLoggerOptions, createLogger, type LogFormat, type Logger, type LogLevel } from './create-logger.js';

@@ -1,0 +1,21 @@
+export { type BaseMetrics, createBaseMetrics } from './base-metrics.js';
+export {
+  type MetricsServer,
+  type MetricsServerOptions,
+  type ReadinessCheck,
+  startMetricsServer,
+} from './metrics-server.js';
+export {
+  type Counter,
+  type CreateRegistryOptions,
+  counter,
+  createRegistry,
+  FORBIDDEN_LABELS,
+  type Gauge,
+  gauge,
+  type Histogram,
+  histogram,
+  METRIC_PREFIX,
+  type MetricSpec,
+  type Registry,
+} from './registry.js';
