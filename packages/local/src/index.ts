@@ -1,0 +1,4 @@
+export { uniqueFileName, writeFileAtomic } from './atomic-file.js';
+export { FileQuarantine, type FileQuarantineOptions } from './file-quarantine.js';
+export { LANDING_LIMITS, LandingSink, type LandingSinkOptions } from './landing-sink.js';
+export { listJsonlFiles, readJsonlTree } from './read-jsonl.js';

@@ -1,0 +1,87 @@
+import { ConfigError, formatZodIssues } from '@lean-ops/core';
+import { z } from 'zod';
+
+const ms = z.number().int().nonnegative();
+
+/** One topic queue the worker consumes. */
+export const queueOptionsSchema = z.strictObject({
+  /** Topic whose messages the queue carries; the metric label of its counters. */
+  topic: z.string().min(1),
+  /** SQS queue URL. */
+  url: z.string().url(),
+  /** Its dead-letter queue, sampled for depth metrics. */
+  dlqUrl: z.string().url().optional(),
+});
+
+/**
+ * Options of the ingest worker, validated once at construction. Defaults suit one
+ * Fargate task of 1 vCPU; every one can be set from `lean-ops.config.json` or the CLI.
+ */
+export const ingestOptionsSchema = z
+  .strictObject({
+    queues: z.array(queueOptionsSchema).min(1),
+    /** Concurrent long-pollers per queue (a single sqs-consumer polls one batch at a time). @defaultValue 4 */
+    pollersPerQueue: z.number().int().min(1).max(64).default(4),
+    /** Long-poll wait. @defaultValue 20 (the SQS maximum) */
+    waitTimeSeconds: z.number().int().min(0).max(20).default(20),
+    /** Visibility timeout applied at receive; the heartbeat renews it. @defaultValue 60 */
+    visibilityTimeoutSeconds: z.number().int().min(5).max(43_200).default(60),
+    /** How often in-flight messages get their visibility renewed. @defaultValue 20000 */
+    heartbeatIntervalMs: ms.default(20_000),
+    /** Received but not yet acknowledged messages; pollers wait above it. @defaultValue 5000 */
+    maxInFlightMessages: z.number().int().min(10).default(5_000),
+    /** Bytes of RAW records buffered for the sink; pollers wait above it. @defaultValue 64 MiB */
+    maxBufferedBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
+    /** Longest a record waits for its batch to fill. @defaultValue 200 */
+    lingerMs: ms.default(200),
+    /** Sink calls in progress at once. @defaultValue 4 */
+    maxConcurrentFlushes: z.number().int().min(1).max(64).default(4),
+    /** First RETRY visibility delay; doubles with each receive. @defaultValue 2 */
+    retryBaseDelaySeconds: z.number().int().min(0).default(2),
+    /** Cap of the RETRY visibility delay. @defaultValue 300 */
+    retryMaxDelaySeconds: z.number().int().min(0).max(43_200).default(300),
+    /** Consecutive failed sink calls that open the circuit breaker. @defaultValue 5 */
+    breakerThreshold: z.number().int().min(1).default(5),
+    /** Time the breaker stays open before a probe. @defaultValue 5000 */
+    breakerHalfOpenAfterMs: ms.default(5_000),
+    /** Longest `close()` takes; must stay below the ECS stop timeout. @defaultValue 30000 */
+    shutdownBudgetMs: ms.default(30_000),
+    /** How often queue depths are sampled with GetQueueAttributes (0 = never). @defaultValue 15000 */
+    queueStatsIntervalMs: ms.default(15_000),
+  })
+  .superRefine((o, ctx) => {
+    if (o.heartbeatIntervalMs >= o.visibilityTimeoutSeconds * 1000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['heartbeatIntervalMs'],
+        message: `must be less than visibilityTimeoutSeconds × 1000 (${o.visibilityTimeoutSeconds * 1000})`,
+      });
+    }
+    if (o.retryBaseDelaySeconds > o.retryMaxDelaySeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retryBaseDelaySeconds'],
+        message: 'must not exceed retryMaxDelaySeconds',
+      });
+    }
+    const urls = o.queues.map((q) => q.url);
+    urls.forEach((url, i) => {
+      if (urls.indexOf(url) !== i)
+        ctx.addIssue({ code: 'custom', path: ['queues', i, 'url'], message: 'listed twice' });
+    });
+  });
+
+export type IngestOptionsInput = z.input<typeof ingestOptionsSchema>;
+export type IngestOptions = z.output<typeof ingestOptionsSchema>;
+export type QueueOptions = z.output<typeof queueOptionsSchema>;
+
+/** Validates worker options; throws `ConfigError` naming every bad option. */
+export function parseIngestOptions(input: unknown): IngestOptions {
+  const parsed = ingestOptionsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError('ingest worker options', formatZodIssues(parsed.error, input));
+}
