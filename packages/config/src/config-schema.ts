@@ -44,6 +44,8 @@ export const configFileSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** `/metrics`, `/healthz`, `/readyz` port; 0 picks a free one. @defaultValue 9464 */
     metricsPort: z.number().int().min(0).max(65_535).default(9464),
+    /** Ingest worker tuning (pollers, caps, linger, breaker, shutdown); validated by the worker. */
+    ingest: z.record(z.string(), z.unknown()).default({}),
     /** Local lake, queues and state. @defaultValue ".lean-ops" */
     dataDir: z.string().min(1).default('.lean-ops'),
   })

@@ -18,6 +18,8 @@ export interface LeanOpsConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly metricsPort: number;
   readonly dataDir: string;
+  /** Ingest worker options from the file; the worker validates them (errors name `ingest.<key>`). */
+  readonly ingest: Readonly<Record<string, unknown>>;
   /** Where the values came from, for the start-up log line. */
   readonly sources: readonly string[];
 }
@@ -155,6 +157,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LeanOpsConfig {
     logLevel: config.logLevel,
     metricsPort: config.metricsPort,
     dataDir: resolve(cwd, config.dataDir),
+    ingest: config.ingest,
     sources,
   };
 }
