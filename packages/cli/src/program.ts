@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config-command.js';
+import { registerIngestCommand } from './commands/ingest-command.js';
 import { VERSION } from './version.js';
 
 /** The `lean-ops` command tree; each command registers itself from its own file. */
@@ -11,5 +12,6 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   registerConfigCommand(program);
+  registerIngestCommand(program);
   return program;
 }
