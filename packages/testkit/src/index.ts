@@ -1,0 +1,11 @@
+export {
+  type AwsClientConfig,
+  awsClientConfig,
+  TEST_CREDENTIALS,
+  TEST_REGION,
+} from './aws-client-config.js';
+export { freePort } from './free-port.js';
+export { type StartKinesaliteOptions, startKinesalite } from './kinesalite-server.js';
+export { DEFAULT_MOTO_SERVER, type StartMotoServerOptions, startMotoServer } from './moto-server.js';
+export { type CreatedQueue, type CreateQueueOptions, createQueue, startSqsServer } from './sqs-server.js';
+export type { TestServer } from './test-server.js';
