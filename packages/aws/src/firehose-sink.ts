@@ -1,6 +1,12 @@
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import type { EncodedRecord, FailedRecord, RecordSink, SinkLimits } from '@lean-ops/core';
+import {
+  type EncodedRecord,
+  type FailedRecord,
+  FIREHOSE_LIMITS,
+  type RecordSink,
+  type SinkLimits,
+} from '@lean-ops/core';
 import type { RetryPolicy } from 'cockatiel';
 import { isRetryableAwsError } from './aws-errors.js';
 import { InFlight } from './in-flight.js';
@@ -8,12 +14,8 @@ import { OptionChecks } from './option-checks.js';
 import { buildRetryPolicy, checkRetryOptions, type RetryOptions } from './retry-options.js';
 import { perRecordFailures, type StreamService, type WireRecord, writeToStreams } from './stream-record-writer.js';
 
-/** Firehose `PutRecordBatch` limits: 500 records, 4 MiB, 1,000 KiB per record (before base64). */
-export const FIREHOSE_LIMITS: SinkLimits = {
-  maxRecords: 500,
-  maxBatchBytes: 4 * 1024 * 1024,
-  maxRecordBytes: 1_000 * 1024,
-};
+/** Firehose `PutRecordBatch` limits (defined with the sink port in the core). */
+export { FIREHOSE_LIMITS };
 
 export interface FirehoseSinkOptions extends RetryOptions {
   readonly client: FirehoseClient;

@@ -40,7 +40,7 @@ export type {
 } from './ports/job-runner.js';
 export type { MessageAcknowledger, ReceivedMessage } from './ports/message-queue.js';
 export type { Quarantine, QuarantineEntry } from './ports/quarantine.js';
-export type { FailedRecord, RecordSink, SinkLimits } from './ports/record-sink.js';
+export { type FailedRecord, FIREHOSE_LIMITS, type RecordSink, type SinkLimits } from './ports/record-sink.js';
 export type { SchemaRegistry } from './ports/schema-registry.js';
 export type { LakeSnapshots, Layer, SnapshotRef } from './ports/snapshot.js';
 export { type EncodedRecord, encodeRawRecord, RAW_COLUMNS, type RawRecord } from './raw-record.js';

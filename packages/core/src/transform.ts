@@ -1,11 +1,12 @@
 import type { DropReason } from './drop-reason.js';
 import { deriveIdempotencyKey } from './idempotency-key.js';
 import { validateMessage } from './message.js';
+import { FIREHOSE_LIMITS } from './ports/record-sink.js';
 import { type EncodedRecord, encodeRawRecord } from './raw-record.js';
 import { formatMicros, millisToMicros, periodOfMicros } from './timestamp.js';
 
 /** Firehose's record limit (1,000 KiB), the default cap on one encoded RAW record. */
-export const DEFAULT_MAX_RECORD_BYTES = 1_000 * 1024;
+export const DEFAULT_MAX_RECORD_BYTES = FIREHOSE_LIMITS.maxRecordBytes;
 
 /** A message as received from a queue, before validation. */
 export interface InboundMessage {

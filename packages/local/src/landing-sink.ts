@@ -3,6 +3,7 @@ import {
   ConfigError,
   type EncodedRecord,
   type FailedRecord,
+  FIREHOSE_LIMITS,
   type RecordSink,
   RetryableError,
   type SinkLimits,
@@ -17,11 +18,7 @@ export interface LandingSinkOptions {
 }
 
 /** Firehose's limits, so local batches look like AWS ones. */
-export const LANDING_LIMITS: SinkLimits = {
-  maxRecords: 500,
-  maxBatchBytes: 4 * 1024 * 1024,
-  maxRecordBytes: 1_000 * 1024,
-};
+export const LANDING_LIMITS: SinkLimits = FIREHOSE_LIMITS;
 
 /**
  * The local stand-in for Firehose: each call lands one JSON-lines file per topic,

@@ -7,6 +7,16 @@ export interface SinkLimits {
   readonly maxRecordBytes: number;
 }
 
+/**
+ * Amazon Data Firehose `PutRecordBatch` limits: 500 records, 4 MiB, 1,000 KiB per record.
+ * The local landing sink uses them too, so local batches look like AWS ones.
+ */
+export const FIREHOSE_LIMITS: SinkLimits = {
+  maxRecords: 500,
+  maxBatchBytes: 4 * 1024 * 1024,
+  maxRecordBytes: 1_000 * 1024,
+};
+
 /** A record the sink did not accept; it is retried (RETRY), the rest are done. */
 export interface FailedRecord {
   /** Position in the batch given to `putBatch`. */
