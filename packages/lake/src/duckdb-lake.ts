@@ -1,0 +1,224 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  ConfigError,
+  CURATED_METADATA_COLUMNS,
+  type CurationResult,
+  JobFailedError,
+  type Layer,
+  type SnapshotRef,
+  TOPIC_NAME_PATTERN,
+} from '@lean-ops/core';
+import { DUCKDB } from './sql/dialect.js';
+import { columnsOfKeys, payloadColumnSelect } from './sql/payload-columns.js';
+import { renderJob } from './sql/render.js';
+
+export interface DuckDbLakeOptions {
+  /** The lake file; `:memory:` for tests. */
+  readonly path: string;
+}
+
+/** Columns of the curated table that are not payload columns. */
+const CURATED_FIXED = new Set<string>([...CURATED_METADATA_COLUMNS, '_raw_seq']);
+
+const q = DUCKDB.quote;
+
+/**
+ * The local lake: one DuckDB file holding, per topic, the RAW (`raw.<t>_staging`),
+ * curated (`curated.<t>`, `curated.<t>_rejects`) and semantic tables, and a snapshot log
+ * (`meta.snapshots`) so every commit has a snapshot id and incremental reads between two
+ * snapshots work as Iceberg's do. One process owns it (DuckDB has one writer); work stays
+ * inside DuckDB, rows never pass through JavaScript.
+ */
+export class DuckDbLake {
+  private closing: Promise<void> | undefined;
+  private readonly ready = new Set<string>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDbLakeOptions): Promise<DuckDbLake> {
+    if (typeof options?.path !== 'string' || options.path === '') {
+      throw new ConfigError('DuckDB lake options', ['path: expected a file path or ":memory:"']);
+    }
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const instance = await DuckDBInstance.create(options.path);
+    const connection = await instance.connect();
+    const lake = new DuckDbLake(instance, connection);
+    await lake.exec(`SET TimeZone = 'UTC';
+      CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS curated; CREATE SCHEMA IF NOT EXISTS semantic; CREATE SCHEMA IF NOT EXISTS meta;
+      CREATE TABLE IF NOT EXISTS meta.snapshots (sequence BIGINT NOT NULL, topic VARCHAR NOT NULL, layer VARCHAR NOT NULL, operation VARCHAR NOT NULL, committed_at TIMESTAMPTZ NOT NULL, raw_seq BIGINT, records BIGINT NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta.committed_files (topic VARCHAR NOT NULL, file VARCHAR NOT NULL, sequence BIGINT NOT NULL);`);
+    return lake;
+  }
+
+  /** Creates the topic's tables if they do not exist. */
+  async ensureTopic(topic: string): Promise<void> {
+    if (this.ready.has(topic)) return;
+    if (!TOPIC_NAME_PATTERN.test(topic))
+      throw new ConfigError('topic', [`"${topic}" is not a topic name (${TOPIC_NAME_PATTERN})`]);
+    await this.exec(`
+      CREATE TABLE IF NOT EXISTS raw.${q(`${topic}_staging`)} (topic VARCHAR, idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, json_payload VARCHAR, ingested_at TIMESTAMPTZ, source_message_id VARCHAR, _snapshot_seq BIGINT);
+      CREATE TABLE IF NOT EXISTS curated.${q(topic)} (topic VARCHAR, idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, ingested_at TIMESTAMPTZ, source_message_id VARCHAR, _raw_seq BIGINT);
+      CREATE TABLE IF NOT EXISTS curated.${q(`${topic}_rejects`)} (idempotency_key VARCHAR, device_id VARCHAR, source_message_id VARCHAR, json_payload VARCHAR, reason VARCHAR, rejected_at TIMESTAMPTZ, _raw_seq BIGINT);`);
+    this.ready.add(topic);
+  }
+
+  /**
+   * Commits landed JSON-lines files (the local sink's output) into the topic's RAW table
+   * as one append snapshot. Files committed before (e.g. when the process died after the
+   * commit but before it removed them) are skipped, so calling again is harmless.
+   * Returns the new snapshot, or null when there was nothing new.
+   */
+  async commitRawFiles(topic: string, files: readonly string[]): Promise<SnapshotRef | null> {
+    await this.ensureTopic(topic);
+    if (files.length === 0) return null;
+    return this.transaction(async () => {
+      const list = `[${files.map((f) => DUCKDB.literal(f)).join(', ')}]`;
+      const done = await this.rows<{ file: string }>(
+        `SELECT file FROM meta.committed_files WHERE topic = ${DUCKDB.literal(topic)} AND list_contains(${list}, file)`,
+      );
+      const skip = new Set(done.map((r) => r.file));
+      const fresh = files.filter((f) => !skip.has(f));
+      if (fresh.length === 0) return null;
+      const sequence = await this.nextSequence();
+      const freshList = `[${fresh.map((f) => DUCKDB.literal(f)).join(', ')}]`;
+      const inserted = await this.count(`INSERT INTO raw.${q(`${topic}_staging`)}
+        SELECT topic, idempotency_key, device_id, CAST(event_timestamp AS TIMESTAMPTZ), CAST(publish_time AS TIMESTAMPTZ), period_reference, json_payload, CAST(ingested_at AS TIMESTAMPTZ), source_message_id, ${sequence}
+        FROM read_json(${freshList}, format = 'newline_delimited', columns = {topic: 'VARCHAR', idempotency_key: 'VARCHAR', device_id: 'VARCHAR', event_timestamp: 'VARCHAR', publish_time: 'VARCHAR', period_reference: 'VARCHAR', json_payload: 'VARCHAR', ingested_at: 'VARCHAR', source_message_id: 'VARCHAR'})`);
+      await this.exec(
+        `INSERT INTO meta.committed_files SELECT ${DUCKDB.literal(topic)}, unnest(${freshList}), ${sequence}`,
+      );
+      await this.logSnapshot(sequence, topic, 'raw', 'append', null, inserted);
+      return { id: String(sequence), sequence };
+    });
+  }
+
+  /** The newest snapshot of a topic's layer, or null before the first commit. */
+  async currentSnapshot(topic: string, layer: Layer): Promise<SnapshotRef | null> {
+    const rows = await this.rows<{ sequence: number }>(
+      `SELECT max(sequence)::BIGINT AS sequence FROM meta.snapshots WHERE topic = ${DUCKDB.literal(topic)} AND layer = ${DUCKDB.literal(layer)}`,
+    );
+    const sequence = rows[0]?.sequence;
+    return sequence === null || sequence === undefined ? null : { id: String(sequence), sequence: Number(sequence) };
+  }
+
+  /**
+   * The curation job: RAW rows after `from` up to `to` → in-batch newest version per key
+   * → schema evolution (new payload keys become STRING columns) → MERGE into curated.
+   * Rows whose payload does not parse go to `curated.<t>_rejects`. One transaction.
+   */
+  async runCuration(topic: string, from: SnapshotRef | null, to: SnapshotRef): Promise<CurationResult> {
+    await this.ensureTopic(topic);
+    try {
+      return await this.transaction(async () => {
+        const curated = `curated.${q(topic)}`;
+        await this.exec(
+          `CREATE OR REPLACE TEMP VIEW raw_increment AS SELECT * FROM raw.${q(`${topic}_staging`)} WHERE _snapshot_seq > ${from?.sequence ?? 0} AND _snapshot_seq <= ${to.sequence}`,
+        );
+        await this.exec(renderJob('curation_parse', DUCKDB));
+        // Materialise the parsed increment once: keys, rejects and the batch all read it.
+        await this.exec(
+          'CREATE OR REPLACE TEMP TABLE curation_parsed_rows AS SELECT * FROM curation_parsed; CREATE OR REPLACE TEMP VIEW curation_parsed AS SELECT * FROM curation_parsed_rows',
+        );
+        const keys = (await this.rows<{ payload_key: string }>(renderJob('curation_keys', DUCKDB))).map(
+          (r) => r.payload_key,
+        );
+        const batchColumns = columnsOfKeys(keys);
+        const existing = await this.payloadColumns(topic);
+        const added = [...batchColumns.keys()].filter((c) => !existing.includes(c)).sort();
+        for (const column of added) await this.exec(`ALTER TABLE ${curated} ADD COLUMN ${q(column)} VARCHAR`);
+        await this.exec(
+          renderJob('curation_batch', DUCKDB, {
+            raw_seq: String(to.sequence),
+            payload_columns: payloadColumnSelect(DUCKDB, [...existing, ...added], batchColumns),
+          }),
+        );
+        await this.exec(
+          `INSERT INTO curated.${q(`${topic}_rejects`)} SELECT idempotency_key, device_id, source_message_id, json_payload, reason, now(), ${to.sequence} FROM (${renderJob('curation_rejects', DUCKDB)})`,
+        );
+        const written = await this.count(renderJob('curation_merge', DUCKDB, { curated_table: curated }));
+        const sequence = await this.nextSequence();
+        await this.logSnapshot(sequence, topic, 'curated', 'merge', to.sequence, written);
+        return { curated_snapshot: { id: String(sequence), sequence }, records_written: written };
+      });
+    } catch (err) {
+      throw new JobFailedError(
+        `curation of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
+  /** Payload columns of the curated table, in table order. */
+  async payloadColumns(topic: string): Promise<string[]> {
+    const rows = await this.rows<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'curated' AND table_name = ${DUCKDB.literal(topic)} ORDER BY ordinal_position`,
+    );
+    return rows.map((r) => r.column_name).filter((c) => !CURATED_FIXED.has(c));
+  }
+
+  /** Runs a query and returns its rows as JSON-safe objects (tests, CLI `query`). */
+  async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    return this.rows<T>(sql);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    })();
+    return this.closing;
+  }
+
+  private async exec(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  private async rows<T>(sql: string): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  /** Rows changed by an INSERT/UPDATE/MERGE. */
+  private async count(sql: string): Promise<number> {
+    const reader = await this.connection.runAndReadAll(sql);
+    const first = reader.getRows()[0]?.[0];
+    return first === undefined || first === null ? 0 : Number(first);
+  }
+
+  private async nextSequence(): Promise<number> {
+    const rows = await this.rows<{ next: number }>(
+      'SELECT (COALESCE(max(sequence), 0) + 1)::BIGINT AS next FROM meta.snapshots',
+    );
+    return Number(rows[0]?.next ?? 1);
+  }
+
+  private async logSnapshot(
+    sequence: number,
+    topic: string,
+    layer: Layer,
+    operation: string,
+    rawSeq: number | null,
+    records: number,
+  ): Promise<void> {
+    await this.exec(
+      `INSERT INTO meta.snapshots VALUES (${sequence}, ${DUCKDB.literal(topic)}, ${DUCKDB.literal(layer)}, ${DUCKDB.literal(operation)}, now(), ${rawSeq ?? 'NULL'}, ${records})`,
+    );
+  }
+
+  private async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.exec('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.exec('COMMIT');
+      return result;
+    } catch (err) {
+      await this.exec('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+}

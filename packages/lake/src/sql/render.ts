@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dialect } from './dialect.js';
+
+/** `jobs/sql/` of this repository. */
+export const JOBS_SQL_DIR = join(import.meta.dirname, '../../../../jobs/sql');
+
+const cache = new Map<string, string>();
+
+/** The text of `jobs/sql/<name>.sql`. */
+export function loadTemplate(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(JOBS_SQL_DIR, `${name}.sql`), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}
+
+/**
+ * Fills a template: `{{q:ident}}` quotes an identifier, `{{name}}` takes `values.name`
+ * or, for the dialect placeholders (`payload_map`, `update_all`, `insert_all`,
+ * `explode_keys`), the dialect's text. An unknown placeholder is an error, never blank.
+ */
+export function render(template: string, dialect: Dialect, values: Readonly<Record<string, string>> = {}): string {
+  const builtIn: Record<string, string> = {
+    payload_map: dialect.payloadMap,
+    update_all: dialect.updateAll,
+    insert_all: dialect.insertAll,
+    explode_keys: dialect.explodeKeys,
+  };
+  return template.replace(/\{\{\s*(q:)?([a-z_][a-z0-9_]*)\s*\}\}/gi, (_, quoted: string | undefined, name: string) => {
+    if (quoted) return dialect.quote(name);
+    const value = values[name] ?? builtIn[name];
+    if (value === undefined) throw new Error(`SQL template placeholder {{${name}}} has no value for ${dialect.name}`);
+    return value;
+  });
+}
+
+/** Renders `jobs/sql/<name>.sql`. */
+export function renderJob(name: string, dialect: Dialect, values: Readonly<Record<string, string>> = {}): string {
+  return render(loadTemplate(name), dialect, values);
+}
