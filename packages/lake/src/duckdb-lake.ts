@@ -7,12 +7,15 @@ import {
   type CurationResult,
   JobFailedError,
   type Layer,
+  type SemanticResult,
+  type SemanticSchema,
   type SnapshotRef,
   TOPIC_NAME_PATTERN,
 } from '@lean-ops/core';
 import { DUCKDB } from './sql/dialect.js';
 import { columnsOfKeys, payloadColumnSelect } from './sql/payload-columns.js';
 import { renderJob } from './sql/render.js';
+import { semanticSelect, semanticTableColumns } from './sql/semantic-columns.js';
 
 export interface DuckDbLakeOptions {
   /** The lake file; `:memory:` for tests. */
@@ -151,6 +154,89 @@ export class DuckDbLake {
         { cause: err },
       );
     }
+  }
+
+  /**
+   * The semantic job: curated rows changed after curated snapshot `from` up to `to`,
+   * cast to the schema's types; rows failing governance go to
+   * `semantic.<t>_semantic_rejects`, the rest MERGE into `semantic.<t>` (newest wins).
+   * Curated columns the schema does not declare are reported, never added. One transaction.
+   */
+  async runSemantic(
+    topic: string,
+    from: SnapshotRef | null,
+    to: SnapshotRef,
+    schema: SemanticSchema,
+  ): Promise<SemanticResult> {
+    await this.ensureTopic(topic);
+    try {
+      return await this.transaction(async () => {
+        const fromRaw = from ? await this.rawSeqOf(topic, from) : 0;
+        const toRaw = await this.rawSeqOf(topic, to);
+        const table = `semantic.${q(topic)}`;
+        await this.ensureSemanticTables(topic, schema);
+        await this.exec(
+          `CREATE OR REPLACE TEMP VIEW curated_increment AS SELECT * FROM curated.${q(topic)} WHERE _raw_seq > ${fromRaw} AND _raw_seq <= ${toRaw}`,
+        );
+        const curatedColumns = await this.payloadColumns(topic);
+        const { typed, reason } = semanticSelect(DUCKDB, schema, new Set(curatedColumns));
+        await this.exec(renderJob('semantic_check', DUCKDB, { typed_columns: typed, reject_reason: reason }));
+        await this.exec(
+          'CREATE OR REPLACE TEMP TABLE semantic_checked_rows AS SELECT * FROM semantic_checked; CREATE OR REPLACE TEMP VIEW semantic_checked AS SELECT * FROM semantic_checked_rows',
+        );
+        const rejected = await this.count(
+          `INSERT INTO semantic.${q(`${topic}_semantic_rejects`)} SELECT idempotency_key, device_id, event_timestamp, publish_time, source_message_id, reason, now(), ${toRaw} FROM (${renderJob('semantic_rejects', DUCKDB)})`,
+        );
+        const columns = semanticTableColumns(schema)
+          .map((c) => q(c))
+          .join(', ');
+        const written = await this.count(
+          renderJob('semantic_merge', DUCKDB, { semantic_table: table, semantic_columns: columns }),
+        );
+        const sequence = await this.nextSequence();
+        await this.logSnapshot(sequence, topic, 'semantic', 'merge', toRaw, written);
+        const declared = new Set(schema.columns.map((c) => c.name));
+        return {
+          records_written: written,
+          records_rejected: rejected,
+          undeclared_columns: curatedColumns.filter((c) => !declared.has(c)).sort(),
+        };
+      });
+    } catch (err) {
+      throw new JobFailedError(
+        `semantic job of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
+  /** Creates the semantic tables, or adds the columns a newer schema version declares. */
+  private async ensureSemanticTables(topic: string, schema: SemanticSchema): Promise<void> {
+    const table = `semantic.${q(topic)}`;
+    await this.exec(`CREATE TABLE IF NOT EXISTS ${table} (idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, source_message_id VARCHAR);
+      CREATE TABLE IF NOT EXISTS semantic.${q(`${topic}_semantic_rejects`)} (idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, source_message_id VARCHAR, reason VARCHAR, rejected_at TIMESTAMPTZ, _raw_seq BIGINT);`);
+    const have = new Set(
+      (
+        await this.rows<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = 'semantic' AND table_name = ${DUCKDB.literal(topic)}`,
+        )
+      ).map((r) => r.column_name),
+    );
+    for (const column of schema.columns) {
+      if (!have.has(column.name))
+        await this.exec(`ALTER TABLE ${table} ADD COLUMN ${q(column.name)} ${DUCKDB.sqlType(column.type)}`);
+    }
+  }
+
+  /** The RAW sequence a curated snapshot consumed up to (kept in the snapshot log). */
+  private async rawSeqOf(topic: string, curated: SnapshotRef): Promise<number> {
+    const rows = await this.rows<{ raw_seq: number }>(
+      `SELECT raw_seq FROM meta.snapshots WHERE topic = ${DUCKDB.literal(topic)} AND layer = 'curated' AND sequence = ${curated.sequence}`,
+    );
+    const rawSeq = rows[0]?.raw_seq;
+    if (rawSeq === undefined || rawSeq === null)
+      throw new Error(`curated snapshot ${curated.id} of ${topic} is not in the snapshot log`);
+    return Number(rawSeq);
   }
 
   /** Payload columns of the curated table, in table order. */

@@ -2,3 +2,4 @@ export { DuckDbLake, type DuckDbLakeOptions } from './duckdb-lake.js';
 export { type Dialect, DUCKDB, SPARK } from './sql/dialect.js';
 export { columnsOfKeys, payloadColumnSelect } from './sql/payload-columns.js';
 export { JOBS_SQL_DIR, loadTemplate, render, renderJob } from './sql/render.js';
+export { CASTABLE, semanticSelect, semanticTableColumns } from './sql/semantic-columns.js';

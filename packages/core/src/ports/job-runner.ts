@@ -24,6 +24,10 @@ export interface SemanticRequest {
 
 export interface SemanticResult {
   readonly records_written: number;
+  /** Rows that failed governance and went to `{topic}_semantic_rejects`. */
+  readonly records_rejected: number;
+  /** Curated payload columns the schema does not declare (drift candidates), sorted. */
+  readonly undeclared_columns: readonly string[];
 }
 
 /** Runs the lake jobs: Glue in AWS, the DuckDB engine locally. Fails with `JobFailedError`. */

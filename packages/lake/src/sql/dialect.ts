@@ -1,3 +1,5 @@
+import type { SemanticType } from '@lean-ops/core';
+
 /**
  * Everything that differs between the two lake engines' SQL, in one place. The job SQL
  * in `jobs/sql/` uses placeholders; a dialect fills them.
@@ -14,27 +16,39 @@ export interface Dialect {
   readonly insertAll: string;
   /** One row per key of `payload_map`. */
   readonly explodeKeys: string;
-  /** Newest row per idempotency key of `table`. */
-  newestPerKey(table: string): string;
+  /** Newest row per idempotency key of `table`, selecting `columns`. */
+  newestPerKey(table: string, columns: readonly string[]): string;
+  /** A boolean expression: `expr` matches `regex` as a whole. */
+  fullMatch(expr: string, regex: string): string;
+  /** The engine's column type of a semantic type. */
+  sqlType(type: SemanticType): string;
 }
+
+const DUCKDB_LITERAL = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 const ORDER = 'ORDER BY event_timestamp DESC, publish_time DESC, source_message_id DESC';
 
 export const DUCKDB: Dialect = {
+  fullMatch: (expr, regex) => `regexp_full_match(${expr}, ${DUCKDB_LITERAL(regex)})`,
+  sqlType: (type) =>
+    ({ string: 'VARCHAR', long: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ' })[type],
   name: 'duckdb',
   quote: (id) => `"${id.replaceAll('"', '""')}"`,
-  literal: (text) => `'${text.replaceAll("'", "''")}'`,
+  literal: (text) => DUCKDB_LITERAL(text),
   // JSON values become text per contract §4: strings unquoted, null as NULL, the rest as compact JSON.
   payloadMap:
     "CASE WHEN json_valid(r.json_payload) THEN map_from_entries(list_transform(map_entries(TRY_CAST(json_extract(r.json_payload, '$.payload') AS MAP(VARCHAR, JSON))), e -> {'key': e.key, 'value': CASE json_type(e.value) WHEN 'VARCHAR' THEN e.value->>'$' WHEN 'NULL' THEN NULL ELSE CAST(e.value AS VARCHAR) END})) END",
   updateAll: 'UPDATE BY NAME',
   insertAll: 'INSERT BY NAME',
   explodeKeys: 'unnest(map_keys(payload_map))',
-  newestPerKey: (table) =>
-    `SELECT * FROM ${table}\nQUALIFY ROW_NUMBER() OVER (PARTITION BY idempotency_key ${ORDER}) = 1`,
+  newestPerKey: (table, columns) =>
+    `SELECT ${columns.map((c) => DUCKDB.quote(c)).join(', ')} FROM ${table}\nQUALIFY ROW_NUMBER() OVER (PARTITION BY idempotency_key ${ORDER}) = 1`,
 };
 
 export const SPARK: Dialect = {
+  fullMatch: (expr, regex) => `(${expr} RLIKE ${SPARK.literal(`^(?:${regex})$`)})`,
+  sqlType: (type) =>
+    ({ string: 'STRING', long: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP' })[type],
   name: 'spark',
   quote: (id) => `\`${id.replaceAll('`', '``')}\``,
   literal: (text) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`,
@@ -43,6 +57,9 @@ export const SPARK: Dialect = {
   updateAll: 'UPDATE SET *',
   insertAll: 'INSERT *',
   explodeKeys: 'explode(map_keys(payload_map))',
-  newestPerKey: (table) =>
-    `SELECT * EXCEPT (version_rank) FROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY idempotency_key ${ORDER}) AS version_rank\n  FROM ${table}\n) WHERE version_rank = 1`,
+  // Spark 3.5 has neither QUALIFY nor SELECT * EXCEPT: a subquery with explicit columns.
+  newestPerKey: (table, columns) => {
+    const list = columns.map((c) => SPARK.quote(c)).join(', ');
+    return `SELECT ${list} FROM (\n  SELECT ${list}, ROW_NUMBER() OVER (PARTITION BY idempotency_key ${ORDER}) AS version_rank\n  FROM ${table}\n) AS ranked WHERE version_rank = 1`;
+  },
 };

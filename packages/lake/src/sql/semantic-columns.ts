@@ -1,0 +1,79 @@
+import type { SemanticColumn, SemanticSchema, SemanticType } from '@lean-ops/core';
+import type { Dialect } from './dialect.js';
+
+/**
+ * What "casts" means for each semantic type, checked before casting so both engines
+ * agree (their own casts differ: Spark casts "1.9" to long 1, DuckDB rounds to 2).
+ * long: an integer literal; double: a JSON number; boolean: true/false;
+ * timestamp: RFC 3339 with offset, as `event_timestamp` (contract §1).
+ */
+export const CASTABLE: Record<Exclude<SemanticType, 'string'>, string> = {
+  long: '-?[0-9]{1,19}',
+  double: '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?',
+  boolean: 'true|false',
+  timestamp: '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})',
+};
+
+/** SQL of "this value casts": the pattern, then the engine's try-cast (range, calendar). */
+function castable(dialect: Dialect, value: string, column: SemanticColumn): string {
+  if (column.type === 'string') return 'TRUE';
+  const target = dialect.sqlType(column.type);
+  const tryCast = column.type === 'boolean' ? 'TRUE' : `TRY_CAST(${value} AS ${target}) IS NOT NULL`;
+  return `(${dialect.fullMatch(value, CASTABLE[column.type])} AND ${tryCast})`;
+}
+
+function typedValue(dialect: Dialect, value: string, column: SemanticColumn): string {
+  if (column.type === 'string') return value;
+  if (column.type === 'boolean') return `(${value} = 'true')`;
+  return `TRY_CAST(${value} AS ${dialect.sqlType(column.type)})`;
+}
+
+/**
+ * The typed column list and the reject-reason expression of `semantic_check.sql`.
+ * Declared columns missing from the curated table read as NULL.
+ */
+export function semanticSelect(
+  dialect: Dialect,
+  schema: SemanticSchema,
+  curatedColumns: ReadonlySet<string>,
+): { typed: string; reason: string } {
+  const source = (c: SemanticColumn) => (curatedColumns.has(c.name) ? `c.${dialect.quote(c.name)}` : 'NULL');
+  const typed = schema.columns
+    .map((c) => {
+      const value = source(c);
+      const expr =
+        value === 'NULL'
+          ? `CAST(NULL AS ${dialect.sqlType(c.type)})`
+          : `CASE WHEN ${castable(dialect, value, c)} THEN ${typedValue(dialect, value, c)} END`;
+      return `,\n  ${expr} AS ${dialect.quote(c.name)}`;
+    })
+    .join('');
+  const checks = schema.columns.flatMap((c) => {
+    const value = source(c);
+    const out: string[] = [];
+    if (c.required) out.push(`WHEN ${value} IS NULL THEN ${dialect.literal(`missing_required:${c.name}`)}`);
+    if (c.type !== 'string' && value !== 'NULL')
+      out.push(
+        `WHEN ${value} IS NOT NULL AND NOT ${castable(dialect, value, c)} THEN ${dialect.literal(`cast_failed:${c.name}`)}`,
+      );
+    return out;
+  });
+  const reason =
+    checks.length === 0
+      ? 'CAST(NULL AS STRING)'.replace('STRING', dialect.sqlType('string'))
+      : `CASE\n    ${checks.join('\n    ')}\n  END`;
+  return { typed, reason };
+}
+
+/** Columns of a topic's semantic table, in order: metadata, then the declared columns. */
+export function semanticTableColumns(schema: SemanticSchema): string[] {
+  return [
+    'idempotency_key',
+    'device_id',
+    'event_timestamp',
+    'publish_time',
+    'period_reference',
+    'source_message_id',
+    ...schema.columns.map((c) => c.name),
+  ];
+}
