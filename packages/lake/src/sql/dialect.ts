@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SemanticType } from '@lean-ops/core';
 
 /**
- * Everything that differs between the two lake engines' SQL, in one place. The job SQL
- * in `jobs/sql/` uses placeholders; a dialect fills them.
+ * Everything that differs between the two lake engines' SQL. The text lives in
+ * `jobs/sql/dialects.json`, read by this file and by the Glue jobs' Python, so the
+ * differences are written once.
  */
 export interface Dialect {
   readonly name: 'duckdb' | 'spark';
@@ -24,42 +27,56 @@ export interface Dialect {
   sqlType(type: SemanticType): string;
 }
 
-const DUCKDB_LITERAL = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+interface DialectSpec {
+  quote: { open: string; close: string };
+  literal_escape: 'double_quote' | 'backslash';
+  payload_map: string;
+  update_all: string;
+  insert_all: string;
+  explode_keys: string;
+  full_match: string;
+  anchor_pattern: boolean;
+  types: Record<SemanticType, string>;
+  newest_per_key: string;
+}
 
-const ORDER = 'ORDER BY event_timestamp DESC, publish_time DESC, source_message_id DESC';
+export interface DialectsFile {
+  castable: Record<Exclude<SemanticType, 'string'>, string>;
+  newest_order: string;
+  dialects: Record<'duckdb' | 'spark', DialectSpec>;
+}
 
-export const DUCKDB: Dialect = {
-  fullMatch: (expr, regex) => `regexp_full_match(${expr}, ${DUCKDB_LITERAL(regex)})`,
-  sqlType: (type) =>
-    ({ string: 'VARCHAR', long: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ' })[type],
-  name: 'duckdb',
-  quote: (id) => `"${id.replaceAll('"', '""')}"`,
-  literal: (text) => DUCKDB_LITERAL(text),
-  // JSON values become text per contract §4: strings unquoted, null as NULL, the rest as compact JSON.
-  payloadMap:
-    "CASE WHEN json_valid(r.json_payload) THEN map_from_entries(list_transform(map_entries(TRY_CAST(json_extract(r.json_payload, '$.payload') AS MAP(VARCHAR, JSON))), e -> {'key': e.key, 'value': CASE json_type(e.value) WHEN 'VARCHAR' THEN e.value->>'$' WHEN 'NULL' THEN NULL ELSE CAST(e.value AS VARCHAR) END})) END",
-  updateAll: 'UPDATE BY NAME',
-  insertAll: 'INSERT BY NAME',
-  explodeKeys: 'unnest(map_keys(payload_map))',
-  newestPerKey: (table, columns) =>
-    `SELECT ${columns.map((c) => DUCKDB.quote(c)).join(', ')} FROM ${table}\nQUALIFY ROW_NUMBER() OVER (PARTITION BY idempotency_key ${ORDER}) = 1`,
-};
+export const DIALECTS_FILE: DialectsFile = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../../jobs/sql/dialects.json'), 'utf8'),
+) as DialectsFile;
 
-export const SPARK: Dialect = {
-  fullMatch: (expr, regex) => `(${expr} RLIKE ${SPARK.literal(`^(?:${regex})$`)})`,
-  sqlType: (type) =>
-    ({ string: 'STRING', long: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP' })[type],
-  name: 'spark',
-  quote: (id) => `\`${id.replaceAll('`', '``')}\``,
-  literal: (text) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`,
-  // Spark's JSON reader returns the raw JSON text of non-string values read as STRING.
-  payloadMap: "from_json(r.json_payload, 'struct<payload:map<string,string>>').payload",
-  updateAll: 'UPDATE SET *',
-  insertAll: 'INSERT *',
-  explodeKeys: 'explode(map_keys(payload_map))',
-  // Spark 3.5 has neither QUALIFY nor SELECT * EXCEPT: a subquery with explicit columns.
-  newestPerKey: (table, columns) => {
-    const list = columns.map((c) => SPARK.quote(c)).join(', ');
-    return `SELECT ${list} FROM (\n  SELECT ${list}, ROW_NUMBER() OVER (PARTITION BY idempotency_key ${ORDER}) AS version_rank\n  FROM ${table}\n) AS ranked WHERE version_rank = 1`;
-  },
-};
+/** Fills `{name}` placeholders of a dialect template. */
+const fill = (template: string, values: Record<string, string>): string =>
+  template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => values[name] ?? whole);
+
+function dialectOf(name: 'duckdb' | 'spark'): Dialect {
+  const spec = DIALECTS_FILE.dialects[name];
+  const quote = (id: string) =>
+    `${spec.quote.open}${id.replaceAll(spec.quote.close, spec.quote.close + spec.quote.close)}${spec.quote.close}`;
+  const literal = (text: string) =>
+    spec.literal_escape === 'double_quote'
+      ? `'${text.replaceAll("'", "''")}'`
+      : `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+  return {
+    name,
+    quote,
+    literal,
+    payloadMap: spec.payload_map,
+    updateAll: spec.update_all,
+    insertAll: spec.insert_all,
+    explodeKeys: spec.explode_keys,
+    fullMatch: (expr, regex) =>
+      fill(spec.full_match, { expr, pattern: literal(spec.anchor_pattern ? `^(?:${regex})$` : regex) }),
+    sqlType: (type) => spec.types[type],
+    newestPerKey: (table, columns) =>
+      fill(spec.newest_per_key, { table, columns: columns.map(quote).join(', '), order: DIALECTS_FILE.newest_order }),
+  };
+}
+
+export const DUCKDB: Dialect = dialectOf('duckdb');
+export const SPARK: Dialect = dialectOf('spark');

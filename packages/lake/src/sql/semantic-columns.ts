@@ -1,18 +1,8 @@
-import type { SemanticColumn, SemanticSchema, SemanticType } from '@lean-ops/core';
-import type { Dialect } from './dialect.js';
+import type { SemanticColumn, SemanticSchema } from '@lean-ops/core';
+import { DIALECTS_FILE, type Dialect } from './dialect.js';
 
-/**
- * What "casts" means for each semantic type, checked before casting so both engines
- * agree (their own casts differ: Spark casts "1.9" to long 1, DuckDB rounds to 2).
- * long: an integer literal; double: a JSON number; boolean: true/false;
- * timestamp: RFC 3339 with offset, as `event_timestamp` (contract §1).
- */
-export const CASTABLE: Record<Exclude<SemanticType, 'string'>, string> = {
-  long: '-?[0-9]{1,19}',
-  double: '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?',
-  boolean: 'true|false',
-  timestamp: '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})',
-};
+/** What "casts" means for each semantic type (shared with the Glue jobs, see dialects.json). */
+export const CASTABLE = DIALECTS_FILE.castable;
 
 /** SQL of "this value casts": the pattern, then the engine's try-cast (range, calendar). */
 function castable(dialect: Dialect, value: string, column: SemanticColumn): string {
