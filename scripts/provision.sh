@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Provision everything lean-ops needs to build and test on this machine:
 #   1. Node.js >= 20.12 + npm, and the npm workspace dependencies (`npm ci`)
-#   2. Python virtualenv .venv with the pinned requirements.txt (pyspark, moto, pytest, ...)
-#   3. Java >= 17 (Spark and DynamoDB Local run on it)
-#   4. The Iceberg Spark runtime jar (Glue 5.1's Iceberg) in .cache/jars
-#   5. redis-server (tests spawn their own instances on free ports)
-#   6. A summary of versions
+#   2. The SST platform in .sst/platform (`sst install`: offline, deploys nothing)
+#   3. Python virtualenv .venv with the pinned requirements.txt (pyspark, moto, pytest, ...)
+#   4. Java >= 17 (Spark and DynamoDB Local run on it)
+#   5. The Iceberg Spark runtime jar (Glue 5.1's Iceberg) in .cache/jars
+#   6. redis-server (tests spawn their own instances on free ports)
+#   7. A summary of versions
 #
 # Idempotent: every step checks first and says "already up to date" when there is
 # nothing to do, so a second run takes seconds. Used by newcomers (`npm run provision`)
@@ -29,6 +30,8 @@ VENV="$ROOT/.venv"
 REQUIREMENTS="$ROOT/requirements.txt"
 VENV_STAMP="$VENV/.lean-ops-requirements.sha256"
 NPM_STAMP="$ROOT/node_modules/.lean-ops-lock.sha256"
+# Inside .sst/platform, so deleting the platform deletes its stamp too.
+SST_STAMP="$ROOT/.sst/platform/.lean-ops-sst.sha256"
 JAR_DIR="$ROOT/.cache/jars"
 ICEBERG_ARTIFACT="org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
 ICEBERG_JAR="$JAR_DIR/iceberg-spark-runtime-3.5_2.12-1.10.0.jar"
@@ -97,6 +100,40 @@ else
     printf '%s\n' "$LOCK_SHA" >"$NPM_STAMP"
     info "installed; stamp written to ${NPM_STAMP#"$ROOT"/}"
   fi
+fi
+
+# ---------------------------------------------------------------------------
+step "SST platform .sst/platform (sst install, offline)"
+# `sst install` writes the SST platform and the Pulumi providers named in sst.config.ts into
+# .sst/platform; tsconfig.infra.json and the infra tests need it. It deploys nothing and needs
+# no AWS credentials. The platform depends on the sst CLI version and on sst.config.ts, so the
+# stamp covers both.
+[ -f node_modules/sst/package.json ] ||
+  die "the sst CLI is not installed (node_modules/sst is missing)" "run this script without SKIP_NPM=1, or 'npm ci'"
+[ -x node_modules/.bin/sst ] ||
+  die "node_modules/.bin/sst is missing although node_modules/sst exists" "reinstall: 'npm ci'"
+[ -f sst.config.ts ] || die "sst.config.ts not found in $ROOT" "restore it from git: git checkout -- sst.config.ts"
+SST_VERSION="$(node -p 'require("./node_modules/sst/package.json").version')"
+SST_SHA="sst-$SST_VERSION $(sha256_of sst.config.ts)"
+if [ -f "$SST_STAMP" ] && [ -f .sst/platform/config.d.ts ] && [ -d .sst/platform/node_modules/@pulumi/pulumi ] &&
+  [ "$(cat "$SST_STAMP")" = "$SST_SHA" ]; then
+  info "already up to date (sst $SST_VERSION, sst.config.ts unchanged)"
+else
+  if [ ! -d .sst/platform/node_modules ]; then
+    info "no platform yet: installing sst $SST_VERSION's platform and providers (~1 min, ~320 MB the first time)"
+  else
+    info "sst or sst.config.ts changed, re-running sst install"
+  fi
+  rm -f "$SST_STAMP"
+  # The local CLI (npx would fetch one from the registry if it were missing); no Bun, no
+  # telemetry, no dependency check of the app, and a fixed stage so that no AWS profile or
+  # user name is consulted.
+  SST_SKIP_DEPENDENCY_CHECK=1 SST_NO_BUN=1 SST_TELEMETRY_DISABLED=1 SST_STAGE=ci node_modules/.bin/sst install ||
+    die "sst install failed" "rerun with '--print-logs' for details:" \
+      "  SST_SKIP_DEPENDENCY_CHECK=1 SST_NO_BUN=1 SST_TELEMETRY_DISABLED=1 SST_STAGE=ci npx sst install --print-logs"
+  [ -f .sst/platform/config.d.ts ] || die "sst install finished but .sst/platform/config.d.ts is missing" "delete .sst and rerun"
+  printf '%s\n' "$SST_SHA" >"$SST_STAMP"
+  info "installed ($(du -sh .sst/platform | cut -f1)); stamp written to ${SST_STAMP#"$ROOT"/}"
 fi
 
 # ---------------------------------------------------------------------------
@@ -250,6 +287,7 @@ if [ -f "$NPM_STAMP" ]; then NPM_STATE="dependencies installed"; else NPM_STATE=
 printf '    %-14s %s\n' \
   node "$NODE_VERSION" \
   npm "$(npm --version) ($NPM_STATE)" \
+  sst "$SST_VERSION (platform in .sst/platform)" \
   python "$("$VENV/bin/python" -c 'import platform; print(platform.python_version())') (.venv)" \
   pyspark "$(venv_pkg_version pyspark)" \
   moto "$(venv_pkg_version moto)" \

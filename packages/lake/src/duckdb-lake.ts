@@ -20,6 +20,10 @@ import { semanticSelect, semanticTableColumns } from './sql/semantic-columns.js'
 export interface DuckDbLakeOptions {
   /** The lake file; `:memory:` for tests. */
   readonly path: string;
+  /** DuckDB's memory cap; above it, work spills to disk. @defaultValue "1GB" */
+  readonly memoryLimit?: string;
+  /** Called after every statement with its duration (diagnostics, benchmarks). */
+  readonly onStatement?: (sql: string, ms: number) => void;
 }
 
 /** Columns of the curated table that are not payload columns. */
@@ -41,6 +45,7 @@ export class DuckDbLake {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly onStatement: ((sql: string, ms: number) => void) | undefined,
   ) {}
 
   static async open(options: DuckDbLakeOptions): Promise<DuckDbLake> {
@@ -50,8 +55,8 @@ export class DuckDbLake {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     const instance = await DuckDBInstance.create(options.path);
     const connection = await instance.connect();
-    const lake = new DuckDbLake(instance, connection);
-    await lake.exec(`SET TimeZone = 'UTC';
+    const lake = new DuckDbLake(instance, connection, options.onStatement);
+    await lake.exec(`SET TimeZone = 'UTC'; SET memory_limit = ${DUCKDB.literal(options.memoryLimit ?? '1GB')};
       CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS curated; CREATE SCHEMA IF NOT EXISTS semantic; CREATE SCHEMA IF NOT EXISTS meta;
       CREATE TABLE IF NOT EXISTS meta.snapshots (sequence BIGINT NOT NULL, topic VARCHAR NOT NULL, layer VARCHAR NOT NULL, operation VARCHAR NOT NULL, committed_at TIMESTAMPTZ NOT NULL, raw_seq BIGINT, records BIGINT NOT NULL);
       CREATE TABLE IF NOT EXISTS meta.committed_files (topic VARCHAR NOT NULL, file VARCHAR NOT NULL, sequence BIGINT NOT NULL);`);
@@ -124,8 +129,9 @@ export class DuckDbLake {
         );
         await this.exec(renderJob('curation_parse', DUCKDB));
         // Materialise the parsed increment once: keys, rejects and the batch all read it.
+        // json_payload is kept only for rows bound for rejects: copying it costs more than the MERGE.
         await this.exec(
-          'CREATE OR REPLACE TEMP TABLE curation_parsed_rows AS SELECT * FROM curation_parsed; CREATE OR REPLACE TEMP VIEW curation_parsed AS SELECT * FROM curation_parsed_rows',
+          'CREATE OR REPLACE TEMP TABLE curation_parsed_rows AS SELECT * REPLACE (CASE WHEN payload_map IS NULL THEN json_payload END AS json_payload) FROM curation_parsed; CREATE OR REPLACE TEMP VIEW curation_parsed AS SELECT * FROM curation_parsed_rows',
         );
         const keys = (await this.rows<{ payload_key: string }>(renderJob('curation_keys', DUCKDB))).map(
           (r) => r.payload_key,
@@ -261,17 +267,23 @@ export class DuckDbLake {
   }
 
   private async exec(sql: string): Promise<void> {
+    const started = performance.now();
     await this.connection.run(sql);
+    this.onStatement?.(sql, performance.now() - started);
   }
 
   private async rows<T>(sql: string): Promise<T[]> {
+    const started = performance.now();
     const reader = await this.connection.runAndReadAll(sql);
+    this.onStatement?.(sql, performance.now() - started);
     return reader.getRowObjectsJson() as T[];
   }
 
   /** Rows changed by an INSERT/UPDATE/MERGE. */
   private async count(sql: string): Promise<number> {
+    const started = performance.now();
     const reader = await this.connection.runAndReadAll(sql);
+    this.onStatement?.(sql, performance.now() - started);
     const first = reader.getRows()[0]?.[0];
     return first === undefined || first === null ? 0 : Number(first);
   }

@@ -13,8 +13,10 @@ export interface Dialect {
   quote(identifier: string): string;
   /** A string literal. */
   literal(text: string): string;
-  /** Expression of `json_payload`'s payload as MAP<STRING,STRING> of contract §4 values; NULL when not an object. */
+  /** Expression of `json_payload`'s payload as a map keyed by payload key; NULL when not an object. */
   readonly payloadMap: string;
+  /** One `payload_map` value as the contract's curated text (§4). */
+  payloadValue(value: string): string;
   readonly updateAll: string;
   readonly insertAll: string;
   /** One row per key of `payload_map`. */
@@ -31,6 +33,7 @@ interface DialectSpec {
   quote: { open: string; close: string };
   literal_escape: 'double_quote' | 'backslash';
   payload_map: string;
+  payload_value: string;
   update_all: string;
   insert_all: string;
   explode_keys: string;
@@ -67,6 +70,7 @@ function dialectOf(name: 'duckdb' | 'spark'): Dialect {
     quote,
     literal,
     payloadMap: spec.payload_map,
+    payloadValue: (value) => fill(spec.payload_value, { value }),
     updateAll: spec.update_all,
     insertAll: spec.insert_all,
     explodeKeys: spec.explode_keys,

@@ -29,7 +29,7 @@ export function payloadColumnSelect(
   return allColumns
     .map((column) => {
       const keys = batchColumns.get(column) ?? [];
-      const values = keys.map((k) => `payload_map[${dialect.literal(k)}]`);
+      const values = keys.map((k) => dialect.payloadValue(`payload_map[${dialect.literal(k)}]`));
       const value =
         values.length === 0
           ? `CAST(NULL AS ${cast})`
