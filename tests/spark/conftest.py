@@ -9,6 +9,9 @@ Reusable pieces for later tests (e.g. of the Glue jobs):
   * ``warehouse``   the ``lake`` catalog's warehouse folder (pathlib.Path)
   * ``ns``          a fresh, empty namespace per test, e.g. ``lake.test_merge_by_name``
   * helpers in spark_helpers.py (``snapshots``, ``with_commit_properties``, ...)
+  * glue_support.py: RAW records and a Firehose stand-in for the Glue job tests
+    (jobs/glue is on pytest's pythonpath, so ``import lean_ops_jobs`` works)
+  * test_conformance.py runs last; its DuckDB side starts in the background at collection
 
 Missing prerequisites FAIL the tests (never skip): run `npm run provision` first.
 """
@@ -96,3 +99,25 @@ def ns(spark, request: pytest.FixtureRequest) -> str:
     spark.sql(f"CREATE NAMESPACE {namespace}")
     return namespace
 
+
+def pytest_collection_modifyitems(session, config, items):
+    """Conformance tests run last, and their DuckDB runs (Node, in a background thread)
+    start now, so they overlap the Spark tests instead of adding to the tier's time."""
+    conformance = [item for item in items if item.path.name == "test_conformance.py"]
+    if not conformance:
+        return
+    items.sort(key=lambda item: item.path.name == "test_conformance.py")  # stable: order kept otherwise
+    from conformance_support import DuckDbRuns
+
+    runs = DuckDbRuns.get()
+    for item in conformance:
+        path = getattr(item, "callspec", None) and item.callspec.params.get("path")
+        if path is not None:
+            runs.start(path)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from conformance_support import DuckDbRuns
+
+    if DuckDbRuns._instance is not None:
+        DuckDbRuns._instance.close()

@@ -19,7 +19,8 @@ export const SEMANTIC_METADATA_COLUMNS = [
   'period_reference',
 ] as const;
 
-const METADATA = new Set<string>(CURATED_METADATA_COLUMNS);
+// `_raw_seq` is the curated layer's lineage column (docs/lake.md), so a payload key of that name is renamed too.
+const METADATA = new Set<string>([...CURATED_METADATA_COLUMNS, '_raw_seq']);
 
 /**
  * Curated column name of a top-level payload key (contract §4): lower-cased, every

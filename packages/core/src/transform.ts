@@ -53,6 +53,12 @@ export function transformMessage(msg: InboundMessage, options: TransformOptions)
   if (!options.isKnownTopic(message.topic)) return { ok: false, reason: 'unknown_topic' };
 
   let idempotencyKey = message.idempotency_key ?? undefined;
+  // A number beyond double range (1E400) parses to ±Infinity: no engine can keep it as
+  // "decimal text that parses to the same number" (contract §4). The derived key's
+  // canonical JSON refuses it already; a producer-given key must not let it through.
+  if (idempotencyKey !== undefined && hasNonFiniteNumber(message.payload)) {
+    return { ok: false, reason: 'invalid_field:payload' };
+  }
   if (idempotencyKey === undefined) {
     try {
       idempotencyKey = deriveIdempotencyKey({
@@ -80,4 +86,18 @@ export function transformMessage(msg: InboundMessage, options: TransformOptions)
   });
   if (encoded.bytes > maxBytes) return { ok: false, reason: 'too_large' };
   return { ok: true, encoded };
+}
+
+/** True when a parsed JSON value holds ±Infinity anywhere (a number literal out of double range). */
+function hasNonFiniteNumber(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return true;
+    } else if (typeof v === 'object' && v !== null) {
+      for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push(child);
+    }
+  }
+  return false;
 }

@@ -13,6 +13,7 @@ describe('Function: curatedColumnName — contract §4 naming rule', () => {
     ['device_id', 'payload_device_id'],
     ['Event-Timestamp', 'payload_event_timestamp'],
     ['', 'payload_'],
+    ['_raw_seq', 'payload__raw_seq'],
   ])('%j → %j', (key, expected) => expect(curatedColumnName(key)).toBe(expected));
 
   it('always yields [a-z0-9_] names that are not metadata columns, and is idempotent (property)', () => {
@@ -20,7 +21,7 @@ describe('Function: curatedColumnName — contract §4 naming rule', () => {
       fc.property(fc.string({ unit: 'grapheme' }), (key) => {
         const name = curatedColumnName(key);
         expect(name).toMatch(/^[a-z0-9_]+$/);
-        expect(CURATED_METADATA_COLUMNS).not.toContain(name);
+        expect([...CURATED_METADATA_COLUMNS, '_raw_seq']).not.toContain(name);
         expect(curatedColumnName(name)).toBe(name);
       }),
     );

@@ -109,6 +109,18 @@ describe('Function: transformMessage — contract §1 fields', () => {
       expect(dropReason(messageObject({ payload }))).toBe('invalid_field:payload'),
     );
     it('may be empty', () => expect(dropReason(messageObject({ payload: {} }))).toBe('accepted'));
+    it.each([
+      [
+        'with a derived key',
+        '{"topic":"telemetry","device_id":"d","event_timestamp":0,"payload":{"a":[1,{"b":1E400}]}}',
+      ],
+      [
+        'with its own key',
+        '{"topic":"telemetry","device_id":"d","event_timestamp":0,"idempotency_key":"k","payload":{"a":-1e999}}',
+      ],
+    ])('a number beyond double range is invalid_field:payload (%s)', (_, body) =>
+      expect(dropReason(body)).toBe('invalid_field:payload'),
+    );
     it('nested too deep to canonicalise is a DROP, not a crash', () => {
       const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
       const body = `{"topic":"telemetry","device_id":"d","event_timestamp":0,"payload":{"a":${deep}}}`;

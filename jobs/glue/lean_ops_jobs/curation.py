@@ -1,0 +1,209 @@
+"""The curation job on Spark + Iceberg: RAW increment → newest version per key → MERGE.
+
+Mirrors ``DuckDbLake.runCuration`` (packages/lake/src/duckdb-lake.ts) step by step, with the
+same ``jobs/sql`` templates rendered for Spark:
+
+1. read RAW ``{raw_db}.{topic}_staging`` incrementally: ``from`` None → the table as of
+   snapshot ``to`` (every append up to it); otherwise the rows appended after ``from``
+   (exclusive) up to ``to`` (inclusive); ``from == to`` → no rows (Iceberg raises on that
+   range instead of returning nothing). View ``raw_increment``.
+2. ``curation_parse`` (cached: keys, rejects and the batch all read it), ``curation_keys``;
+   new payload keys become nullable STRING columns (``ALTER TABLE … ADD COLUMNS``).
+3. ``curation_batch``: the newest version per key of the increment (deduplicated, as an
+   Iceberg MERGE fails on several source rows for one key), stamped ``_raw_seq`` = the RAW
+   ``to`` snapshot's sequence number.
+4. the batch is narrowed to the rows that win against the stored ones (so their count is
+   ``records_written``, as DuckDB's MERGE row count, and a replay rewrites no data file),
+   then ``curation_merge`` runs with commit properties ``lean-ops.raw-seq`` and
+   ``lean-ops.raw-snapshot-id`` on its snapshot: the semantic job maps a curated snapshot
+   to the RAW sequence it covers through them. The MERGE always commits a snapshot (an
+   empty source commits an empty ``overwrite``), so every run returns a fresh snapshot id.
+5. rejects (``curation_rejects``) are appended to ``{curated_db}.{topic}_rejects`` after the
+   MERGE: unlike DuckDB, the two are separate Iceberg commits, and in this order a run
+   retried after a crash in between writes them once and loses none.
+
+Why the RAW snapshot's sequence number for ``_raw_seq``: Iceberg assigns every commit of a
+format-v2 table the table's next sequence number, so along RAW's history it strictly
+increases, survives snapshot expiry and compaction (``replace`` commits only add larger
+numbers), and is what Iceberg itself orders commits by. The DuckDB engine uses its snapshot
+log's sequence the same way.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from .ddl import TopicTables, ensure_curated_tables
+from .iceberg import (
+    PROP_COMMIT_ID,
+    PROP_JOB,
+    PROP_JOB_RUN_ID,
+    PROP_RAW_SEQ,
+    PROP_RAW_SNAPSHOT_ID,
+    find_commit,
+    snapshot,
+    with_commit_properties,
+)
+from .sql import columns_of_keys, payload_column_select, payload_columns_of, render_job, spark_dialect
+
+#: "s wins over t" under contract §4's order (as in curation_merge.sql / semantic_merge.sql).
+NEWER_THAN_STORED = (
+    "(s.event_timestamp > t.event_timestamp"
+    " OR (s.event_timestamp = t.event_timestamp AND s.publish_time > t.publish_time)"
+    " OR (s.event_timestamp = t.event_timestamp AND s.publish_time = t.publish_time"
+    " AND s.source_message_id > t.source_message_id))"
+)
+
+
+class JobFailedError(RuntimeError):
+    """A lake job failed; the message names the topic and the snapshot range."""
+
+
+def _parse_snapshot_id(value: Any, what: str) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.lower() in ("", "none", "null"):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{what}: {value!r} is not an Iceberg snapshot id") from None
+
+
+def read_raw_increment(spark, raw_table: str, from_snapshot_id: int | None, to_snapshot_id: int):
+    """RAW rows appended after ``from`` (exclusive) up to ``to`` (inclusive)."""
+    reader = spark.read.format("iceberg")
+    if from_snapshot_id is None:
+        return reader.option("snapshot-id", str(to_snapshot_id)).load(raw_table)
+    if from_snapshot_id == to_snapshot_id:
+        return reader.option("snapshot-id", str(to_snapshot_id)).load(raw_table).where("false")
+    return (
+        reader.option("start-snapshot-id", str(from_snapshot_id))
+        .option("end-snapshot-id", str(to_snapshot_id))
+        .load(raw_table)
+    )
+
+
+def winners_against(spark, source_view: str, target_table: str, where: str | None = None):
+    """Rows of ``source_view`` (one per key) that a MERGE under the contract's order would
+    write into ``target_table``: keys not stored yet, or newer than the stored version."""
+    source = f"(SELECT * FROM {source_view} WHERE {where})" if where else source_view
+    return spark.sql(
+        f"""SELECT s.* FROM {source} AS s
+            LEFT JOIN (SELECT idempotency_key, event_timestamp, publish_time, source_message_id FROM {target_table}) AS t
+              ON t.idempotency_key = s.idempotency_key
+            WHERE t.idempotency_key IS NULL OR {NEWER_THAN_STORED}"""
+    )
+
+
+def run_curation(
+    spark,
+    catalog: str,
+    raw_db: str,
+    curated_db: str,
+    topic: str,
+    from_snapshot_id: int | str | None,
+    to_snapshot_id: int | str,
+    *,
+    job_run_id: str | None = None,
+) -> dict[str, Any]:
+    """Curates RAW snapshots (``from``, ``to``] of ``topic`` into the curated table.
+
+    Returns ``{"curated_snapshot_id": str, "curated_snapshot_sequence": int,
+    "records_written": int, "records_rejected": int, "raw_seq": int,
+    "raw_snapshot_id": str}`` (snapshot ids as text: they are 64-bit)."""
+    tables = TopicTables(catalog=catalog, topic=topic, raw_db=raw_db, curated_db=curated_db)
+    start = _parse_snapshot_id(from_snapshot_id, "from_snapshot")
+    end = _parse_snapshot_id(to_snapshot_id, "to_snapshot")
+    if end is None:
+        raise ValueError("to_snapshot is required")
+    try:
+        return _curate(spark, tables, start, end, job_run_id)
+    except Exception as exc:
+        raise JobFailedError(f"curation of {topic} ({start if start is not None else 'start'} → {end}) failed: {exc}") from exc
+
+
+def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id: str | None) -> dict[str, Any]:
+    from pyspark.sql.functions import expr  # imported here: the SQL helpers work without pyspark
+
+    d = spark_dialect()
+    ensure_curated_tables(spark, tables)
+    to = snapshot(spark, tables.raw, end)
+    raw_seq = to.sequence_number
+    if raw_seq <= 0:
+        raise ValueError(f"{tables.raw} has no snapshot sequence numbers (format-version 1?): it must be format-version 2")
+    if start is not None:
+        snapshot(spark, tables.raw, start)  # fail clearly on an unknown or expired checkpoint
+
+    read_raw_increment(spark, tables.raw, start, end).createOrReplaceTempView("raw_increment")
+    spark.sql(render_job("curation_parse", d))
+    # Materialise the parsed increment once: keys, rejects and the batch all read it.
+    # json_payload is kept only for the rows bound for rejects (payload_map holds the rest).
+    parsed = (
+        spark.table("curation_parsed")
+        .withColumn("json_payload", expr("CASE WHEN payload_map IS NULL THEN json_payload END"))
+        .persist()
+    )
+    cached = [parsed]
+    try:
+        parsed.createOrReplaceTempView("curation_parsed")
+        keys = [r.payload_key for r in spark.sql(render_job("curation_keys", d)).collect()]
+        batch_columns = columns_of_keys(keys)
+        existing = payload_columns_of(spark.table(tables.curated).columns)
+        added = sorted(c for c in batch_columns if c not in existing)
+        if added:
+            columns = ", ".join(f"{d.quote(c)} STRING" for c in added)
+            spark.sql(f"ALTER TABLE {tables.curated} ADD COLUMNS ({columns})")
+        spark.sql(
+            render_job(
+                "curation_batch",
+                d,
+                {"raw_seq": str(raw_seq), "payload_columns": payload_column_select(d, [*existing, *added], batch_columns)},
+            )
+        )
+
+        rejects = spark.sql(
+            f"""SELECT idempotency_key, device_id, source_message_id, json_payload, reason,
+                       current_timestamp() AS rejected_at, CAST({raw_seq} AS BIGINT) AS {d.quote('_raw_seq')}
+                FROM ({render_job('curation_rejects', d)}) AS r"""
+        ).persist()
+        cached.append(rejects)
+        rejected = rejects.count()
+
+        # Only the rows that win against the stored ones reach the MERGE: their count is
+        # records_written, and a duplicate or replayed version (at-least-once delivery makes
+        # them common) rewrites no data file. Nothing read after the MERGE depends on the
+        # view curation_batch, so it can be re-pointed (the rejects read curation_parsed).
+        winners = winners_against(spark, "curation_batch", tables.curated).persist()
+        cached.append(winners)
+        written = winners.count()
+        winners.createOrReplaceTempView("curation_batch")
+        properties = {
+            PROP_JOB: "curation",
+            PROP_RAW_SEQ: str(raw_seq),
+            PROP_RAW_SNAPSHOT_ID: str(end),
+        }
+        if job_run_id:
+            properties[PROP_JOB_RUN_ID] = job_run_id
+        properties[PROP_COMMIT_ID] = uuid.uuid4().hex
+        with_commit_properties(
+            spark, properties, lambda: spark.sql(render_job("curation_merge", d, {"curated_table": tables.curated}))
+        )
+        merged = find_commit(spark, tables.curated, properties[PROP_COMMIT_ID])
+        # Rejects after the MERGE: a run that dies in between is retried over the same RAW
+        # range, its MERGE changes nothing, and the rejects are written once.
+        if rejected:
+            rejects.writeTo(tables.curated_rejects).option(f"snapshot-property.{PROP_RAW_SNAPSHOT_ID}", str(end)).append()
+        return {
+            "curated_snapshot_id": str(merged.snapshot_id),
+            "curated_snapshot_sequence": merged.sequence_number,
+            "records_written": int(written),
+            "records_rejected": int(rejected),
+            "raw_seq": raw_seq,
+            "raw_snapshot_id": str(end),
+        }
+    finally:
+        for df in cached:
+            df.unpersist()

@@ -1,0 +1,154 @@
+"""The semantic job on Spark + Iceberg: curated increment → typed, governed → MERGE.
+
+Mirrors ``DuckDbLake.runSemantic`` (packages/lake/src/duckdb-lake.ts):
+
+* the increment is the curated table as of snapshot ``to`` restricted to
+  ``_raw_seq`` in (raw_seq(``from``), raw_seq(``to``)], where raw_seq(snapshot) is the
+  ``lean-ops.raw-seq`` summary property the curation job put on its MERGE (the nearest
+  ancestor that has it, so compaction snapshots in between do not matter). A curated MERGE
+  is an ``overwrite`` snapshot, which Iceberg's incremental read skips; the sequence stamp
+  is what makes an increment of a MERGE-maintained table readable.
+* ``semantic_check`` casts the declared columns with the guarded casts of dialects.json and
+  names the first governance failure per row; failures are appended to
+  ``{semantic_db}.{topic}_semantic_rejects`` (after the MERGE, so a retried run writes them
+  once) and never reach the table (the last valid version stays; the semantic layer never
+  deletes).
+* the passing rows are MERGEd (``semantic_merge``: only newer versions replace stored
+  rows), with summary properties ``lean-ops.curated-snapshot-id`` and ``lean-ops.raw-seq``.
+* curated columns the schema does not declare are reported (``undeclared_columns``), never
+  added: the scheduler logs them as drift.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Mapping
+
+from .curation import JobFailedError, _parse_snapshot_id, winners_against
+from .ddl import TopicTables, ensure_semantic_tables
+from .iceberg import (
+    PROP_COMMIT_ID,
+    PROP_CURATED_SNAPSHOT_ID,
+    PROP_JOB,
+    PROP_JOB_RUN_ID,
+    PROP_RAW_SEQ,
+    find_commit,
+    find_in_ancestry,
+    with_commit_properties,
+)
+from .sql import (
+    parse_semantic_schema,
+    payload_columns_of,
+    render_job,
+    semantic_select,
+    semantic_table_columns,
+    spark_dialect,
+)
+
+
+def raw_seq_of_curated_snapshot(spark, curated_table: str, snapshot_id: int) -> int:
+    """The RAW sequence number a curated snapshot covers (from the curation MERGE's summary)."""
+    _, value = find_in_ancestry(spark, curated_table, snapshot_id, PROP_RAW_SEQ)
+    return int(value)
+
+
+def run_semantic(
+    spark,
+    catalog: str,
+    curated_db: str,
+    semantic_db: str,
+    topic: str,
+    from_curated_snapshot_id: int | str | None,
+    to_curated_snapshot_id: int | str,
+    schema: Mapping[str, Any] | str,
+    *,
+    job_run_id: str | None = None,
+) -> dict[str, Any]:
+    """Applies curated snapshots (``from``, ``to``] of ``topic`` to the semantic table.
+
+    Returns ``{"records_written": int, "records_rejected": int,
+    "undeclared_columns": [str, ...]}`` (sorted), plus ``semantic_snapshot_id``."""
+    tables = TopicTables(catalog=catalog, topic=topic, curated_db=curated_db, semantic_db=semantic_db)
+    start = _parse_snapshot_id(from_curated_snapshot_id, "from_snapshot")
+    end = _parse_snapshot_id(to_curated_snapshot_id, "to_snapshot")
+    if end is None:
+        raise ValueError("to_snapshot is required")
+    parsed_schema = parse_semantic_schema(schema, topic)
+    try:
+        return _apply(spark, tables, start, end, parsed_schema, job_run_id)
+    except Exception as exc:
+        raise JobFailedError(
+            f"semantic job of {topic} ({start if start is not None else 'start'} → {end}) failed: {exc}"
+        ) from exc
+
+
+def _apply(spark, tables: TopicTables, start: int | None, end: int, schema: Mapping[str, Any], job_run_id: str | None):
+    d = spark_dialect()
+    from_raw = raw_seq_of_curated_snapshot(spark, tables.curated, start) if start is not None else 0
+    to_raw = raw_seq_of_curated_snapshot(spark, tables.curated, end)
+    ensure_semantic_tables(spark, tables, schema)
+
+    increment = (
+        spark.read.format("iceberg")
+        .option("snapshot-id", str(end))
+        .load(tables.curated)
+        .where(f"_raw_seq > {from_raw} AND _raw_seq <= {to_raw}")
+    )
+    increment.createOrReplaceTempView("curated_increment")
+    curated_columns = payload_columns_of(increment.columns)
+    typed, reason = semantic_select(d, schema, curated_columns)
+    spark.sql(render_job("semantic_check", d, {"typed_columns": typed, "reject_reason": reason}))
+    checked = spark.table("semantic_checked").persist()
+    cached = [checked]
+    try:
+        checked.createOrReplaceTempView("semantic_checked")
+        rejects = spark.sql(
+            f"""SELECT idempotency_key, device_id, event_timestamp, publish_time, source_message_id, reason,
+                       current_timestamp() AS rejected_at, CAST({to_raw} AS BIGINT) AS {d.quote('_raw_seq')}
+                FROM ({render_job('semantic_rejects', d)}) AS r"""
+        ).persist()
+        cached.append(rejects)
+        rejected = rejects.count()
+
+        # records_written counts the passing rows that win against the stored ones (DuckDB's
+        # MERGE row count). Unlike curation, the MERGE source is not narrowed to them: a
+        # curated increment holds only changed rows, and re-pointing the view
+        # semantic_checked would also change the rejects written after the MERGE.
+        written = winners_against(spark, "semantic_checked", tables.semantic, "reject_reason IS NULL").count()
+
+        # Columns of the table that this schema version no longer declares are written as
+        # NULL (UPDATE SET * needs every target column in the source).
+        declared = semantic_table_columns(schema)
+        table_columns = spark.table(tables.semantic).schema
+        select = [d.quote(c) for c in declared]
+        declared_set = set(declared)
+        for f in table_columns.fields:
+            if f.name not in declared_set:
+                select.append(f"CAST(NULL AS {f.dataType.simpleString()}) AS {d.quote(f.name)}")
+        properties = {PROP_JOB: "semantic", PROP_CURATED_SNAPSHOT_ID: str(end), PROP_RAW_SEQ: str(to_raw)}
+        if job_run_id:
+            properties[PROP_JOB_RUN_ID] = job_run_id
+        properties[PROP_COMMIT_ID] = uuid.uuid4().hex
+        with_commit_properties(
+            spark,
+            properties,
+            lambda: spark.sql(
+                render_job(
+                    "semantic_merge", d, {"semantic_table": tables.semantic, "semantic_columns": ", ".join(select)}
+                )
+            ),
+        )
+        merged = find_commit(spark, tables.semantic, properties[PROP_COMMIT_ID])
+        # Rejects after the MERGE, as in the curation job: a retried run writes them once.
+        if rejected:
+            rejects.writeTo(tables.semantic_rejects).option(f"snapshot-property.{PROP_CURATED_SNAPSHOT_ID}", str(end)).append()
+        declared_names = {c["name"] for c in schema["columns"]}
+        return {
+            "semantic_snapshot_id": str(merged.snapshot_id),
+            "records_written": int(written),
+            "records_rejected": int(rejected),
+            "undeclared_columns": sorted(c for c in curated_columns if c not in declared_names),
+        }
+    finally:
+        for df in cached:
+            df.unpersist()
