@@ -114,10 +114,6 @@ def test_raw_seq_is_prefixed_like_a_metadata_column():
     assert curated_column_name("_RAW_SEQ") == "payload__raw_seq"
 
 
-@pytest.mark.xfail(
-    reason="packages/core/src/column-name.ts does not prefix _raw_seq yet (DuckDB curation then fails on such a key)",
-    strict=True,
-)
 def test_typescript_prefixes_raw_seq_too():
     source = "import { curatedColumnName } from '@lean-ops/core'; process.stdout.write(curatedColumnName('_raw_seq'));"
     proc = subprocess.run(
