@@ -47,13 +47,6 @@ from .iceberg import (
 )
 from .sql import columns_of_keys, payload_column_select, payload_columns_of, render_job, spark_dialect
 
-#: "s wins over t" under contract §4's order (as in curation_merge.sql / semantic_merge.sql).
-NEWER_THAN_STORED = (
-    "(s.event_timestamp > t.event_timestamp"
-    " OR (s.event_timestamp = t.event_timestamp AND s.publish_time > t.publish_time)"
-    " OR (s.event_timestamp = t.event_timestamp AND s.publish_time = t.publish_time"
-    " AND s.source_message_id > t.source_message_id))"
-)
 
 
 class JobFailedError(RuntimeError):
@@ -90,12 +83,7 @@ def winners_against(spark, source_view: str, target_table: str, where: str | Non
     """Rows of ``source_view`` (one per key) that a MERGE under the contract's order would
     write into ``target_table``: keys not stored yet, or newer than the stored version."""
     source = f"(SELECT * FROM {source_view} WHERE {where})" if where else source_view
-    return spark.sql(
-        f"""SELECT s.* FROM {source} AS s
-            LEFT JOIN (SELECT idempotency_key, event_timestamp, publish_time, source_message_id FROM {target_table}) AS t
-              ON t.idempotency_key = s.idempotency_key
-            WHERE t.idempotency_key IS NULL OR {NEWER_THAN_STORED}"""
-    )
+    return spark.sql(render_job("winners", values={"source": source, "target": target_table}))
 
 
 def run_curation(

@@ -191,6 +191,7 @@ def render(template: str, d: Dialect, values: Mapping[str, str] | None = None) -
         "update_all": d.update_all,
         "insert_all": d.insert_all,
         "explode_keys": d.explode_keys,
+        "incoming_wins": dialects_file()["incoming_wins"],
     }
 
     def replace(m: re.Match[str]) -> str:

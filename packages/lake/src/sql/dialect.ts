@@ -46,6 +46,8 @@ interface DialectSpec {
 export interface DialectsFile {
   castable: Record<Exclude<SemanticType, 'string'>, string>;
   newest_order: string;
+  /** `s` (incoming) replaces `t` (stored) under the contract's order. */
+  incoming_wins: string;
   dialects: Record<'duckdb' | 'spark', DialectSpec>;
 }
 

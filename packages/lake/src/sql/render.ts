@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dialect } from './dialect.js';
+import { DIALECTS_FILE, type Dialect } from './dialect.js';
 
 /** `jobs/sql/` of this repository. */
 export const JOBS_SQL_DIR = join(import.meta.dirname, '../../../../jobs/sql');
@@ -28,6 +28,7 @@ export function render(template: string, dialect: Dialect, values: Readonly<Reco
     update_all: dialect.updateAll,
     insert_all: dialect.insertAll,
     explode_keys: dialect.explodeKeys,
+    incoming_wins: DIALECTS_FILE.incoming_wins,
   };
   return template.replace(/\{\{\s*(q:)?([a-z_][a-z0-9_]*)\s*\}\}/gi, (_, quoted: string | undefined, name: string) => {
     if (quoted) return dialect.quote(name);

@@ -1,0 +1,10 @@
+-- The rows of {{source}} (one per key) that a MERGE into {{target}} writes: keys not
+-- stored yet, or versions newer than the stored one under the contract's order
+-- (incoming_wins in dialects.json). Their count is the job's records_written.
+SELECT s.*
+FROM {{source}} AS s
+LEFT JOIN (
+  SELECT idempotency_key, event_timestamp, publish_time, source_message_id FROM {{target}}
+) AS t
+  ON t.idempotency_key = s.idempotency_key
+WHERE t.idempotency_key IS NULL OR {{incoming_wins}}
