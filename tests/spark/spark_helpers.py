@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, TypeVar
-
-T = TypeVar("T")
-
 
 def snapshots(spark, table: str) -> list:
     """Rows of ``<table>.snapshots`` oldest first, ordered by parent lineage (not by clock:
@@ -21,43 +17,8 @@ def snapshots(spark, table: str) -> list:
     return ordered
 
 
-class _PyCallable:
-    """A Python function exposed to the JVM as a java.util.concurrent.Callable (py4j callback)."""
-
-    def __init__(self, fn: Callable[[], object]):
-        self._fn = fn
-        self.result: object = None
-
-    def call(self):  # invoked by the JVM
-        self.result = self._fn()
-        return None
-
-    class Java:
-        implements = ["java.util.concurrent.Callable"]
-
-
-def with_commit_properties(spark, properties: Mapping[str, str], fn: Callable[[], T]) -> T:
-    """Run ``fn`` (e.g. ``lambda: spark.sql("MERGE INTO ...")``) so that every Iceberg commit
-    it makes carries ``properties`` in its snapshot summary.
-
-    Uses Iceberg's ``org.apache.iceberg.spark.CommitMetadata.withCommitProperties``, which
-    sets a Java ThreadLocal read by Iceberg's Spark writers at commit time. This works from
-    Python because PySpark's default pinned-thread mode (PYSPARK_PIN_THREAD=true) runs the
-    py4j callback, and the Java calls it makes, on the same JVM thread.
-    """
-    from pyspark.java_gateway import ensure_callback_server_started
-
-    sc = spark.sparkContext
-    ensure_callback_server_started(sc._gateway)
-    jvm = sc._jvm
-    jprops = jvm.java.util.HashMap()
-    for key, value in properties.items():
-        jprops.put(str(key), str(value))
-    callable_ = _PyCallable(fn)
-    jvm.org.apache.iceberg.spark.CommitMetadata.withCommitProperties(
-        jprops, callable_, jvm.java.lang.Class.forName("java.lang.RuntimeException")
-    )
-    return callable_.result  # type: ignore[return-value]
+# The job library's own helper, so tests exercise exactly what the Glue jobs run.
+from lean_ops_jobs.iceberg import with_commit_properties  # noqa: E402,F401
 
 
 def parquet_bloom_filter_hits(spark, file_path: str, column: str, values: list[str]) -> list[bool] | None:
