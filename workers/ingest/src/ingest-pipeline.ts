@@ -108,7 +108,8 @@ export class IngestPipeline {
 
   /**
    * Takes a received batch: transforms each message, queues records for the sink and
-   * quarantines DROPs. Resolves once admitted; acknowledgement happens later.
+   * quarantines DROPs. Returns at once; acknowledgement happens when the sink or the
+   * quarantine has accepted, so the poller can receive its next batch meanwhile.
    */
   admit(queueTopic: string, messages: readonly ReceivedMessage[]): void {
     const now = this.now();
