@@ -1,4 +1,5 @@
 import type { DropReason } from './drop-reason.js';
+import { hasDuplicateTopLevelMember } from './duplicate-members.js';
 import { deriveIdempotencyKey } from './idempotency-key.js';
 import { validateMessage } from './message.js';
 import { FIREHOSE_LIMITS } from './ports/record-sink.js';
@@ -47,6 +48,7 @@ export function transformMessage(msg: InboundMessage, options: TransformOptions)
   } catch {
     return { ok: false, reason: 'invalid_json' };
   }
+  if (hasDuplicateTopLevelMember(msg.body)) return { ok: false, reason: 'invalid_json' };
   const validation = validateMessage(parsed);
   if (!validation.ok) return validation;
   const { message, eventTimestampMicros } = validation.value;

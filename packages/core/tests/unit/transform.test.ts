@@ -183,6 +183,16 @@ describe('Function: transformMessage — contract §2 DROP reasons', () => {
   it.each(['{', '', 'null,', '{"topic":"telemetry",}', '\u0000'])('invalid_json for %j', (body) =>
     expect(dropReason(body)).toBe('invalid_json'),
   );
+  it.each([
+    '{"topic":"telemetry","device_id":"d","event_timestamp":0,"payload":{"a":1},"payload":{"a":2}}',
+    '{"topic":"telemetry","device_id":"d","event_timestamp":0,"payload":{},"p\\u0061yload":{}}',
+  ])('invalid_json for a duplicate top-level member: %s', (body) => expect(dropReason(body)).toBe('invalid_json'));
+  it('allows the same name at other depths and inside strings', () =>
+    expect(
+      dropReason(
+        '{"topic":"telemetry","device_id":"d \\"payload\\":","event_timestamp":0,"payload":{"payload":{"payload":1}}}',
+      ),
+    ).toBe('accepted'));
   it.each(['[]', '"text"', '42', 'null', 'true'])('not_an_object for %s', (body) =>
     expect(dropReason(body)).toBe('not_an_object'),
   );
