@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, type Quarantine, type QuarantineEntry } from '@lean-ops/core';
+import { ConfigError, type Quarantine, type QuarantineEntry, TOPIC_NAME_PATTERN } from '@lean-ops/core';
 import { uniqueFileName, writeFileAtomic } from './atomic-file.js';
 
 export interface FileQuarantineOptions {
@@ -21,7 +21,7 @@ export class FileQuarantine implements Quarantine {
   async put(entries: readonly QuarantineEntry[]): Promise<void> {
     const byTopic = new Map<string, QuarantineEntry[]>();
     for (const entry of entries) {
-      const key = entry.topic !== null && /^[a-z][a-z0-9_]{0,62}$/.test(entry.topic) ? entry.topic : '_unknown';
+      const key = entry.topic !== null && TOPIC_NAME_PATTERN.test(entry.topic) ? entry.topic : '_unknown';
       byTopic.set(key, [...(byTopic.get(key) ?? []), entry]);
     }
     await Promise.all(

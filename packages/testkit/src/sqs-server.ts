@@ -1,27 +1,15 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startEmbeddedSqs } from '@lean-ops/local';
 import { awsClientConfig } from './aws-client-config.js';
 import { idempotentStop, type TestServer } from './test-server.js';
 
 /**
- * Starts fauxqs (an in-memory SQS emulator speaking the SQS JSON protocol; it serves S3
- * on the same endpoint) in this process, on a free port of 127.0.0.1.
+ * Starts the embedded SQS endpoint of local mode (fauxqs, in this process, on 127.0.0.1),
+ * so tests use the same server `lean-ops` runs against.
  */
 export async function startSqsServer(): Promise<TestServer> {
-  let fauxqs: typeof import('fauxqs');
-  try {
-    fauxqs = await import('fauxqs');
-  } catch (err) {
-    throw new Error(
-      'startSqsServer: the npm package fauxqs (1.9.2) is not installed. Run `npm ci` at the repository root ' +
-        '(it is a dependency of @lean-ops/testkit).',
-      { cause: err },
-    );
-  }
-  // buildApp (rather than startFauxqs) so that the server listens on loopback only.
-  const app = fauxqs.buildApp({ logger: false });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const endpoint = address.replace('localhost', '127.0.0.1');
-  return { endpoint, stop: idempotentStop(() => app.close()) };
+  const sqs = await startEmbeddedSqs();
+  return { endpoint: sqs.endpoint, stop: idempotentStop(() => sqs.close()) };
 }
 
 export interface CreateQueueOptions {

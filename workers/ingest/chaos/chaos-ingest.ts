@@ -8,7 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { QueueStatsSampler } from '@lean-ops/aws';
 import type { QuarantineEntry, RawRecord } from '@lean-ops/core';
 import { LOCAL_CREDENTIALS, readJsonlTree, startEmbeddedSqs } from '@lean-ops/local';
 
@@ -96,23 +97,10 @@ async function publish(sqs: SQSClient, queueUrl: string, bodies: readonly string
   await Promise.all(Array.from({ length: 4 }, sender));
 }
 
+/** Messages in a queue in any state (visible, in flight, delayed). */
 async function depth(sqs: SQSClient, url: string): Promise<number> {
-  const out = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  const a = out.Attributes ?? {};
-  return (
-    Number(a.ApproximateNumberOfMessages ?? 0) +
-    Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
-    Number(a.ApproximateNumberOfMessagesDelayed ?? 0)
-  );
+  const [stats] = await new QueueStatsSampler({ client: sqs }).sample([url]);
+  return (stats?.visible ?? 0) + (stats?.inFlight ?? 0) + (stats?.delayed ?? 0);
 }
 
 function startWorker(endpoint: string, dataDir: string, configFile: string): ChildProcess {

@@ -326,7 +326,9 @@ export class IngestPipeline {
     const byDelay = new Map<number, Tracked[]>();
     for (const t of tracked) {
       const delay = retryDelaySeconds(t.message.receiveCount, retryBaseDelaySeconds, retryMaxDelaySeconds, this.random);
-      byDelay.set(delay, [...(byDelay.get(delay) ?? []), t]);
+      const group = byDelay.get(delay);
+      if (group) group.push(t);
+      else byDelay.set(delay, [t]);
     }
     try {
       await Promise.all(

@@ -13,7 +13,7 @@ import {
 } from '@lean-ops/aws';
 import type { LeanOpsConfig } from '@lean-ops/config';
 import { ConfigError, type Quarantine, type RecordSink } from '@lean-ops/core';
-import { FileQuarantine, LandingSink } from '@lean-ops/local';
+import { FileQuarantine, LandingSink, LOCAL_CREDENTIALS } from '@lean-ops/local';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -79,7 +79,7 @@ export async function startIngestService(
 ): Promise<IngestService> {
   const sqs = new SQSClient({
     region: env.region,
-    ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint, credentials: localCredentials() } : {}),
+    ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
   });
   const queues = await resolveQueues(sqs, config, env);
   const topics = new Set(config.topics.map((t) => t.name));
@@ -120,13 +120,5 @@ export async function startIngestService(
       })();
       return closing;
     },
-  };
-}
-
-/** Emulators accept any credentials; real AWS uses the task role's. */
-function localCredentials() {
-  return {
-    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
   };
 }

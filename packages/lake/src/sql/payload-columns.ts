@@ -24,7 +24,7 @@ export function payloadColumnSelect(
   allColumns: readonly string[],
   batchColumns: ReadonlyMap<string, readonly string[]>,
 ): string {
-  const cast = dialect.name === 'duckdb' ? 'VARCHAR' : 'STRING';
+  const cast = dialect.sqlType('string');
   // Each column starts with its own comma, so no payload columns renders as nothing.
   return allColumns
     .map((column) => {

@@ -49,9 +49,7 @@ export function semanticSelect(
     return out;
   });
   const reason =
-    checks.length === 0
-      ? 'CAST(NULL AS STRING)'.replace('STRING', dialect.sqlType('string'))
-      : `CASE\n    ${checks.join('\n    ')}\n  END`;
+    checks.length === 0 ? `CAST(NULL AS ${dialect.sqlType('string')})` : `CASE\n    ${checks.join('\n    ')}\n  END`;
   return { typed, reason };
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
 import type { EncodedRecord, FailedRecord, RawRecord, RecordSink } from '@lean-ops/core';
 import { RetryableError } from '@lean-ops/core';
@@ -90,16 +90,8 @@ export async function startHarness(
     }
   };
   const depth = async (url: string) => {
-    const out = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
-      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-    );
+    const [stats] = await sampler.sample([url]);
+    return (stats?.visible ?? 0) + (stats?.inFlight ?? 0);
   };
   const landed = async () => {
     const rows: RawRecord[] = [];
