@@ -1,6 +1,26 @@
 export type { AdapterLogger } from './adapter-logger.js';
 export { isRetryableAwsError } from './aws-errors.js';
+export {
+  CloudWatchNotifier,
+  type CloudWatchNotifierOptions,
+  DEFAULT_METRIC_NAMESPACE,
+  NOTICE_METRICS,
+} from './cloudwatch-notifier.js';
+export { DynamoCheckpointStore, type DynamoCheckpointStoreOptions } from './dynamo-checkpoint-store.js';
+export { DynamoDriftLog, type DynamoDriftLogOptions } from './dynamo-drift-log.js';
+export { DynamoSchemaRegistry, type DynamoSchemaRegistryOptions } from './dynamo-schema-registry.js';
 export { FIREHOSE_LIMITS, FirehoseSink, type FirehoseSinkOptions } from './firehose-sink.js';
+export { GlueIcebergSnapshots, type GlueIcebergSnapshotsOptions, glueTableName } from './glue-iceberg-snapshots.js';
+export {
+  GLUE_JOB_RUNNER_DEFAULTS,
+  type GlueJobKind,
+  GlueJobRunner,
+  type GlueJobRunnerLogger,
+  type GlueJobRunnerOptions,
+  glueJobResultUri,
+  glueRunArguments,
+} from './glue-job-runner.js';
+export { currentIcebergSnapshot } from './iceberg-metadata.js';
 export { KINESIS_LIMITS, KinesisSink, type KinesisSinkOptions, MAX_PARTITION_KEY_BYTES } from './kinesis-sink.js';
 export { type QueueStats, QueueStatsSampler, type QueueStatsSamplerOptions } from './queue-stats-sampler.js';
 export { resolveQueueUrls } from './resolve-queue-urls.js';
@@ -19,3 +39,13 @@ export {
   SqsAcknowledger,
   type SqsAcknowledgerOptions,
 } from './sqs-acknowledger.js';
+export {
+  ensureStateTables,
+  type KeyAttribute,
+  STATE_TABLE_KEYS,
+  type StateTable,
+  type StateTableKey,
+  type StateTableNames,
+  type StateTableOptions,
+  TOPIC_ATTRIBUTE,
+} from './state-tables.js';

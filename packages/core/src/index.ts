@@ -39,10 +39,11 @@ export type {
   SemanticResult,
 } from './ports/job-runner.js';
 export type { MessageAcknowledger, ReceivedMessage } from './ports/message-queue.js';
+export type { Notifier, PipelineNotice } from './ports/notifier.js';
 export type { Quarantine, QuarantineEntry } from './ports/quarantine.js';
 export { type FailedRecord, FIREHOSE_LIMITS, type RecordSink, type SinkLimits } from './ports/record-sink.js';
 export type { SchemaRegistry } from './ports/schema-registry.js';
-export type { LakeSnapshots, Layer, SnapshotRef } from './ports/snapshot.js';
+export type { LakeSnapshots, Layer, PendingRecords, SnapshotRef } from './ports/snapshot.js';
 export { type EncodedRecord, encodeRawRecord, RAW_COLUMNS, type RawRecord } from './raw-record.js';
 export {
   parseSemanticSchema,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -40,6 +41,9 @@ const q = DUCKDB.quote;
  */
 export class DuckDbLake {
   private closing: Promise<void> | undefined;
+  /** One connection, one transaction at a time: callers queue; nested calls run inside the holder's turn. */
+  private readonly turn = new AsyncLocalStorage<true>();
+  private tail: Promise<unknown> = Promise.resolve();
   private readonly ready = new Set<string>();
 
   private constructor(
@@ -65,14 +69,16 @@ export class DuckDbLake {
 
   /** Creates the topic's tables if they do not exist. */
   async ensureTopic(topic: string): Promise<void> {
-    if (this.ready.has(topic)) return;
-    if (!TOPIC_NAME_PATTERN.test(topic))
-      throw new ConfigError('topic', [`"${topic}" is not a topic name (${TOPIC_NAME_PATTERN})`]);
-    await this.exec(`
-      CREATE TABLE IF NOT EXISTS raw.${q(`${topic}_staging`)} (topic VARCHAR, idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, json_payload VARCHAR, ingested_at TIMESTAMPTZ, source_message_id VARCHAR, _snapshot_seq BIGINT);
-      CREATE TABLE IF NOT EXISTS curated.${q(topic)} (topic VARCHAR, idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, ingested_at TIMESTAMPTZ, source_message_id VARCHAR, _raw_seq BIGINT);
-      CREATE TABLE IF NOT EXISTS curated.${q(`${topic}_rejects`)} (idempotency_key VARCHAR, device_id VARCHAR, source_message_id VARCHAR, json_payload VARCHAR, reason VARCHAR, rejected_at TIMESTAMPTZ, _raw_seq BIGINT);`);
-    this.ready.add(topic);
+    return this.exclusive(async () => {
+      if (this.ready.has(topic)) return;
+      if (!TOPIC_NAME_PATTERN.test(topic))
+        throw new ConfigError('topic', [`"${topic}" is not a topic name (${TOPIC_NAME_PATTERN})`]);
+      await this.exec(`
+        CREATE TABLE IF NOT EXISTS raw.${q(`${topic}_staging`)} (topic VARCHAR, idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, json_payload VARCHAR, ingested_at TIMESTAMPTZ, source_message_id VARCHAR, _snapshot_seq BIGINT);
+        CREATE TABLE IF NOT EXISTS curated.${q(topic)} (topic VARCHAR, idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, ingested_at TIMESTAMPTZ, source_message_id VARCHAR, _raw_seq BIGINT);
+        CREATE TABLE IF NOT EXISTS curated.${q(`${topic}_rejects`)} (idempotency_key VARCHAR, device_id VARCHAR, source_message_id VARCHAR, json_payload VARCHAR, reason VARCHAR, rejected_at TIMESTAMPTZ, _raw_seq BIGINT);`);
+      this.ready.add(topic);
+    });
   }
 
   /**
@@ -82,36 +88,49 @@ export class DuckDbLake {
    * Returns the new snapshot, or null when there was nothing new.
    */
   async commitRawFiles(topic: string, files: readonly string[]): Promise<SnapshotRef | null> {
-    await this.ensureTopic(topic);
-    if (files.length === 0) return null;
-    return this.transaction(async () => {
-      const list = `[${files.map((f) => DUCKDB.literal(f)).join(', ')}]`;
-      const done = await this.rows<{ file: string }>(
-        `SELECT file FROM meta.committed_files WHERE topic = ${DUCKDB.literal(topic)} AND list_contains(${list}, file)`,
-      );
-      const skip = new Set(done.map((r) => r.file));
-      const fresh = files.filter((f) => !skip.has(f));
-      if (fresh.length === 0) return null;
-      const sequence = await this.nextSequence();
-      const freshList = `[${fresh.map((f) => DUCKDB.literal(f)).join(', ')}]`;
-      const inserted = await this.count(`INSERT INTO raw.${q(`${topic}_staging`)}
-        SELECT topic, idempotency_key, device_id, CAST(event_timestamp AS TIMESTAMPTZ), CAST(publish_time AS TIMESTAMPTZ), period_reference, json_payload, CAST(ingested_at AS TIMESTAMPTZ), source_message_id, ${sequence}
-        FROM read_json(${freshList}, format = 'newline_delimited', columns = {topic: 'VARCHAR', idempotency_key: 'VARCHAR', device_id: 'VARCHAR', event_timestamp: 'VARCHAR', publish_time: 'VARCHAR', period_reference: 'VARCHAR', json_payload: 'VARCHAR', ingested_at: 'VARCHAR', source_message_id: 'VARCHAR'})`);
-      await this.exec(
-        `INSERT INTO meta.committed_files SELECT ${DUCKDB.literal(topic)}, unnest(${freshList}), ${sequence}`,
-      );
-      await this.logSnapshot(sequence, topic, 'raw', 'append', null, inserted);
-      return { id: String(sequence), sequence };
+    return this.exclusive(async () => {
+      await this.ensureTopic(topic);
+      if (files.length === 0) return null;
+      return this.transaction(async () => {
+        const list = `[${files.map((f) => DUCKDB.literal(f)).join(', ')}]`;
+        const done = await this.rows<{ file: string }>(
+          `SELECT file FROM meta.committed_files WHERE topic = ${DUCKDB.literal(topic)} AND list_contains(${list}, file)`,
+        );
+        const skip = new Set(done.map((r) => r.file));
+        const fresh = files.filter((f) => !skip.has(f));
+        if (fresh.length === 0) return null;
+        const sequence = await this.nextSequence();
+        const freshList = `[${fresh.map((f) => DUCKDB.literal(f)).join(', ')}]`;
+        const inserted = await this.count(`INSERT INTO raw.${q(`${topic}_staging`)}
+          SELECT topic, idempotency_key, device_id, CAST(event_timestamp AS TIMESTAMPTZ), CAST(publish_time AS TIMESTAMPTZ), period_reference, json_payload, CAST(ingested_at AS TIMESTAMPTZ), source_message_id, ${sequence}
+          FROM read_json(${freshList}, format = 'newline_delimited', columns = {topic: 'VARCHAR', idempotency_key: 'VARCHAR', device_id: 'VARCHAR', event_timestamp: 'VARCHAR', publish_time: 'VARCHAR', period_reference: 'VARCHAR', json_payload: 'VARCHAR', ingested_at: 'VARCHAR', source_message_id: 'VARCHAR'})`);
+        await this.exec(
+          `INSERT INTO meta.committed_files SELECT ${DUCKDB.literal(topic)}, unnest(${freshList}), ${sequence}`,
+        );
+        await this.logSnapshot(sequence, topic, 'raw', 'append', null, inserted);
+        return { id: String(sequence), sequence };
+      });
     });
   }
 
   /** The newest snapshot of a topic's layer, or null before the first commit. */
   async currentSnapshot(topic: string, layer: Layer): Promise<SnapshotRef | null> {
-    const rows = await this.rows<{ sequence: number }>(
-      `SELECT max(sequence)::BIGINT AS sequence FROM meta.snapshots WHERE topic = ${DUCKDB.literal(topic)} AND layer = ${DUCKDB.literal(layer)}`,
-    );
-    const sequence = rows[0]?.sequence;
-    return sequence === null || sequence === undefined ? null : { id: String(sequence), sequence: Number(sequence) };
+    return this.exclusive(async () => {
+      const rows = await this.rows<{ sequence: number }>(
+        `SELECT max(sequence)::BIGINT AS sequence FROM meta.snapshots WHERE topic = ${DUCKDB.literal(topic)} AND layer = ${DUCKDB.literal(layer)}`,
+      );
+      const sequence = rows[0]?.sequence;
+      return sequence === null || sequence === undefined ? null : { id: String(sequence), sequence: Number(sequence) };
+    });
+  }
+
+  /** RAW records committed after `after` (all of them when null): the curation backlog. */
+  async rawRecordsAfter(topic: string, after: SnapshotRef | null): Promise<number> {
+    return this.exclusive(async () => {
+      return this.count(
+        `SELECT COALESCE(sum(records), 0)::BIGINT FROM meta.snapshots WHERE topic = ${DUCKDB.literal(topic)} AND layer = 'raw' AND sequence > ${after?.sequence ?? 0}`,
+      );
+    });
   }
 
   /**
@@ -120,46 +139,52 @@ export class DuckDbLake {
    * Rows whose payload does not parse go to `curated.<t>_rejects`. One transaction.
    */
   async runCuration(topic: string, from: SnapshotRef | null, to: SnapshotRef): Promise<CurationResult> {
-    await this.ensureTopic(topic);
-    try {
-      return await this.transaction(async () => {
-        const curated = `curated.${q(topic)}`;
-        await this.exec(
-          `CREATE OR REPLACE TEMP VIEW raw_increment AS SELECT * FROM raw.${q(`${topic}_staging`)} WHERE _snapshot_seq > ${from?.sequence ?? 0} AND _snapshot_seq <= ${to.sequence}`,
+    return this.exclusive(async () => {
+      await this.ensureTopic(topic);
+      try {
+        return await this.transaction(async () => {
+          const curated = `curated.${q(topic)}`;
+          await this.exec(
+            `CREATE OR REPLACE TEMP VIEW raw_increment AS SELECT * FROM raw.${q(`${topic}_staging`)} WHERE _snapshot_seq > ${from?.sequence ?? 0} AND _snapshot_seq <= ${to.sequence}`,
+          );
+          await this.exec(renderJob('curation_parse', DUCKDB));
+          // Materialise the parsed increment once: keys, rejects and the batch all read it.
+          // json_payload is kept only for rows bound for rejects: copying it costs more than the MERGE.
+          await this.exec(
+            'CREATE OR REPLACE TEMP TABLE curation_parsed_rows AS SELECT * REPLACE (CASE WHEN payload_map IS NULL THEN json_payload END AS json_payload) FROM curation_parsed; CREATE OR REPLACE TEMP VIEW curation_parsed AS SELECT * FROM curation_parsed_rows',
+          );
+          const keys = (await this.rows<{ payload_key: string }>(renderJob('curation_keys', DUCKDB))).map(
+            (r) => r.payload_key,
+          );
+          const batchColumns = columnsOfKeys(keys);
+          const existing = await this.payloadColumns(topic);
+          const added = [...batchColumns.keys()].filter((c) => !existing.includes(c)).sort();
+          for (const column of added) await this.exec(`ALTER TABLE ${curated} ADD COLUMN ${q(column)} VARCHAR`);
+          await this.exec(
+            renderJob('curation_batch', DUCKDB, {
+              raw_seq: String(to.sequence),
+              payload_columns: payloadColumnSelect(DUCKDB, [...existing, ...added], batchColumns),
+            }),
+          );
+          await this.exec(
+            `INSERT INTO curated.${q(`${topic}_rejects`)} SELECT idempotency_key, device_id, source_message_id, json_payload, reason, now(), ${to.sequence} FROM (${renderJob('curation_rejects', DUCKDB)})`,
+          );
+          const written = await this.count(renderJob('curation_merge', DUCKDB, { curated_table: curated }));
+          // Nothing changed (only duplicates or rejects): no new snapshot, as an Iceberg MERGE
+          // that writes no files; the scheduler then ends NoNewCuratedData.
+          const current = written === 0 ? await this.currentSnapshot(topic, 'curated') : null;
+          if (current) return { curated_snapshot: current, records_written: 0 };
+          const sequence = await this.nextSequence();
+          await this.logSnapshot(sequence, topic, 'curated', 'merge', to.sequence, written);
+          return { curated_snapshot: { id: String(sequence), sequence }, records_written: written };
+        });
+      } catch (err) {
+        throw new JobFailedError(
+          `curation of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
+          { cause: err },
         );
-        await this.exec(renderJob('curation_parse', DUCKDB));
-        // Materialise the parsed increment once: keys, rejects and the batch all read it.
-        // json_payload is kept only for rows bound for rejects: copying it costs more than the MERGE.
-        await this.exec(
-          'CREATE OR REPLACE TEMP TABLE curation_parsed_rows AS SELECT * REPLACE (CASE WHEN payload_map IS NULL THEN json_payload END AS json_payload) FROM curation_parsed; CREATE OR REPLACE TEMP VIEW curation_parsed AS SELECT * FROM curation_parsed_rows',
-        );
-        const keys = (await this.rows<{ payload_key: string }>(renderJob('curation_keys', DUCKDB))).map(
-          (r) => r.payload_key,
-        );
-        const batchColumns = columnsOfKeys(keys);
-        const existing = await this.payloadColumns(topic);
-        const added = [...batchColumns.keys()].filter((c) => !existing.includes(c)).sort();
-        for (const column of added) await this.exec(`ALTER TABLE ${curated} ADD COLUMN ${q(column)} VARCHAR`);
-        await this.exec(
-          renderJob('curation_batch', DUCKDB, {
-            raw_seq: String(to.sequence),
-            payload_columns: payloadColumnSelect(DUCKDB, [...existing, ...added], batchColumns),
-          }),
-        );
-        await this.exec(
-          `INSERT INTO curated.${q(`${topic}_rejects`)} SELECT idempotency_key, device_id, source_message_id, json_payload, reason, now(), ${to.sequence} FROM (${renderJob('curation_rejects', DUCKDB)})`,
-        );
-        const written = await this.count(renderJob('curation_merge', DUCKDB, { curated_table: curated }));
-        const sequence = await this.nextSequence();
-        await this.logSnapshot(sequence, topic, 'curated', 'merge', to.sequence, written);
-        return { curated_snapshot: { id: String(sequence), sequence }, records_written: written };
-      });
-    } catch (err) {
-      throw new JobFailedError(
-        `curation of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+      }
+    });
   }
 
   /**
@@ -174,46 +199,48 @@ export class DuckDbLake {
     to: SnapshotRef,
     schema: SemanticSchema,
   ): Promise<SemanticResult> {
-    await this.ensureTopic(topic);
-    try {
-      return await this.transaction(async () => {
-        const fromRaw = from ? await this.rawSeqOf(topic, from) : 0;
-        const toRaw = await this.rawSeqOf(topic, to);
-        const table = `semantic.${q(topic)}`;
-        await this.ensureSemanticTables(topic, schema);
-        await this.exec(
-          `CREATE OR REPLACE TEMP VIEW curated_increment AS SELECT * FROM curated.${q(topic)} WHERE _raw_seq > ${fromRaw} AND _raw_seq <= ${toRaw}`,
+    return this.exclusive(async () => {
+      await this.ensureTopic(topic);
+      try {
+        return await this.transaction(async () => {
+          const fromRaw = from ? await this.rawSeqOf(topic, from) : 0;
+          const toRaw = await this.rawSeqOf(topic, to);
+          const table = `semantic.${q(topic)}`;
+          await this.ensureSemanticTables(topic, schema);
+          await this.exec(
+            `CREATE OR REPLACE TEMP VIEW curated_increment AS SELECT * FROM curated.${q(topic)} WHERE _raw_seq > ${fromRaw} AND _raw_seq <= ${toRaw}`,
+          );
+          const curatedColumns = await this.payloadColumns(topic);
+          const { typed, reason } = semanticSelect(DUCKDB, schema, new Set(curatedColumns));
+          await this.exec(renderJob('semantic_check', DUCKDB, { typed_columns: typed, reject_reason: reason }));
+          await this.exec(
+            'CREATE OR REPLACE TEMP TABLE semantic_checked_rows AS SELECT * FROM semantic_checked; CREATE OR REPLACE TEMP VIEW semantic_checked AS SELECT * FROM semantic_checked_rows',
+          );
+          const rejected = await this.count(
+            `INSERT INTO semantic.${q(`${topic}_semantic_rejects`)} SELECT idempotency_key, device_id, event_timestamp, publish_time, source_message_id, reason, now(), ${toRaw} FROM (${renderJob('semantic_rejects', DUCKDB)})`,
+          );
+          const columns = semanticTableColumns(schema)
+            .map((c) => q(c))
+            .join(', ');
+          const written = await this.count(
+            renderJob('semantic_merge', DUCKDB, { semantic_table: table, semantic_columns: columns }),
+          );
+          const sequence = await this.nextSequence();
+          await this.logSnapshot(sequence, topic, 'semantic', 'merge', toRaw, written);
+          const declared = new Set(schema.columns.map((c) => c.name));
+          return {
+            records_written: written,
+            records_rejected: rejected,
+            undeclared_columns: curatedColumns.filter((c) => !declared.has(c)).sort(),
+          };
+        });
+      } catch (err) {
+        throw new JobFailedError(
+          `semantic job of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
+          { cause: err },
         );
-        const curatedColumns = await this.payloadColumns(topic);
-        const { typed, reason } = semanticSelect(DUCKDB, schema, new Set(curatedColumns));
-        await this.exec(renderJob('semantic_check', DUCKDB, { typed_columns: typed, reject_reason: reason }));
-        await this.exec(
-          'CREATE OR REPLACE TEMP TABLE semantic_checked_rows AS SELECT * FROM semantic_checked; CREATE OR REPLACE TEMP VIEW semantic_checked AS SELECT * FROM semantic_checked_rows',
-        );
-        const rejected = await this.count(
-          `INSERT INTO semantic.${q(`${topic}_semantic_rejects`)} SELECT idempotency_key, device_id, event_timestamp, publish_time, source_message_id, reason, now(), ${toRaw} FROM (${renderJob('semantic_rejects', DUCKDB)})`,
-        );
-        const columns = semanticTableColumns(schema)
-          .map((c) => q(c))
-          .join(', ');
-        const written = await this.count(
-          renderJob('semantic_merge', DUCKDB, { semantic_table: table, semantic_columns: columns }),
-        );
-        const sequence = await this.nextSequence();
-        await this.logSnapshot(sequence, topic, 'semantic', 'merge', toRaw, written);
-        const declared = new Set(schema.columns.map((c) => c.name));
-        return {
-          records_written: written,
-          records_rejected: rejected,
-          undeclared_columns: curatedColumns.filter((c) => !declared.has(c)).sort(),
-        };
-      });
-    } catch (err) {
-      throw new JobFailedError(
-        `semantic job of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+      }
+    });
   }
 
   /** Creates the semantic tables, or adds the columns a newer schema version declares. */
@@ -247,10 +274,12 @@ export class DuckDbLake {
 
   /** Payload columns of the curated table, in table order. */
   async payloadColumns(topic: string): Promise<string[]> {
-    const rows = await this.rows<{ column_name: string }>(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'curated' AND table_name = ${DUCKDB.literal(topic)} ORDER BY ordinal_position`,
-    );
-    return rows.map((r) => r.column_name).filter((c) => !CURATED_FIXED.has(c));
+    return this.exclusive(async () => {
+      const rows = await this.rows<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'curated' AND table_name = ${DUCKDB.literal(topic)} ORDER BY ordinal_position`,
+      );
+      return rows.map((r) => r.column_name).filter((c) => !CURATED_FIXED.has(c));
+    });
   }
 
   /** Runs a query and returns its rows as JSON-safe objects (tests, CLI `query`). */
@@ -260,6 +289,7 @@ export class DuckDbLake {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.tail; // let the work already queued finish
       this.connection.closeSync();
       this.instance.closeSync();
     })();
@@ -306,6 +336,18 @@ export class DuckDbLake {
     await this.exec(
       `INSERT INTO meta.snapshots VALUES (${sequence}, ${DUCKDB.literal(topic)}, ${DUCKDB.literal(layer)}, ${DUCKDB.literal(operation)}, now(), ${rawSeq ?? 'NULL'}, ${records})`,
     );
+  }
+
+  /**
+   * Runs `work` alone on the connection. Without it two topics' runs would interleave
+   * statements inside one DuckDB transaction, and a reader could see a commit that is
+   * later rolled back.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.turn.getStore()) return work();
+    const run = this.tail.then(() => this.turn.run(true, work));
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   private async transaction<T>(work: () => Promise<T>): Promise<T> {

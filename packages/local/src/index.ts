@@ -1,5 +1,21 @@
 export { uniqueFileName, writeFileAtomic } from './atomic-file.js';
+export { type ChildServer, ChildServerError, type ChildServerOptions, startChildServer } from './child-server.js';
+export {
+  type DynamoDbLocal,
+  type DynamoDbLocalOptions,
+  JavaMissingError,
+  startDynamoDbLocal,
+} from './dynamodb-local.js';
 export { type EmbeddedSqs, type EmbeddedSqsOptions, LOCAL_CREDENTIALS, startEmbeddedSqs } from './embedded-sqs.js';
 export { FileQuarantine, type FileQuarantineOptions } from './file-quarantine.js';
+export { freePort } from './free-port.js';
 export { LANDING_LIMITS, LandingSink, type LandingSinkOptions } from './landing-sink.js';
 export { listJsonlFiles, readJsonlTree } from './read-jsonl.js';
+export {
+  findRedisServer,
+  pingRedis,
+  type RedisServer,
+  RedisServerMissingError,
+  type RedisServerOptions,
+  startRedisServer,
+} from './redis-server.js';

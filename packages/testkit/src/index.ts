@@ -4,6 +4,7 @@ export {
   TEST_CREDENTIALS,
   TEST_REGION,
 } from './aws-client-config.js';
+export { type StartDynamoDbLocalOptions, startDynamoDbLocal } from './dynamodb-local.js';
 export { freePort } from './free-port.js';
 export { type StartKinesaliteOptions, startKinesalite } from './kinesalite-server.js';
 export { DEFAULT_MOTO_SERVER, type StartMotoServerOptions, startMotoServer } from './moto-server.js';

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { startChildServer } from '@lean-ops/local';
 import { freePort } from './free-port.js';
-import { idempotentStop, type TestServer } from './test-server.js';
+import type { TestServer } from './test-server.js';
 
 /** Where scripts/provision.sh installs moto (requirements.txt pins moto[server]==5.2.5). */
 export const DEFAULT_MOTO_SERVER = fileURLToPath(new URL('../../../.venv/bin/moto_server', import.meta.url));
@@ -13,9 +13,6 @@ export interface StartMotoServerOptions {
   /** Longest wait for the server to answer. @defaultValue 30000 */
   readonly startTimeoutMs?: number;
 }
-
-const STOP_GRACE_MS = 5_000;
-const OUTPUT_TAIL_CHARS = 4_000;
 
 /**
  * Starts moto's server (AWS emulator: S3, Firehose delivering into its S3, Glue, …) as a
@@ -36,73 +33,20 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startChildServer({
+    name: 'moto_server',
+    command: binary,
+    args: ['-H', '127.0.0.1', '-p', String(port)],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
-  });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
-    child.once('error', (err) => resolve(`failed to start: ${err.message}`));
-  });
-  // Never leave a moto process behind when the test process ends without stopping it.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
-  const stop = idempotentStop(async () => {
-    process.off('exit', killOnExit);
-    await terminate(child, exited);
-  });
-  try {
-    await waitUntilAnswering(endpoint, exited, options.startTimeoutMs ?? 30_000);
-  } catch (err) {
-    await stop();
-    throw new Error(`startMotoServer: ${(err as Error).message}\n--- moto_server output ---\n${output}`, {
-      cause: err,
-    });
-  }
-  return { endpoint, stop };
-}
-
-async function waitUntilAnswering(endpoint: string, exited: Promise<string>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitReason: string | undefined;
-  void exited.then((reason) => {
-    exitReason = reason;
-  });
-  for (;;) {
-    if (exitReason !== undefined) throw new Error(`moto_server ${exitReason} before answering on ${endpoint}`);
-    try {
-      // moto's own management API: answers once the server accepts requests.
+    // moto's own management API answers once the server accepts requests.
+    ready: async () => {
       const res = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(1_000) });
       await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function terminate(child: ChildProcess, exited: Promise<string>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS);
+      return res.ok;
+    },
+    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+  }).catch((err: unknown) => {
+    throw new Error(`startMotoServer: ${(err as Error).message}`, { cause: err });
   });
-  const first = await Promise.race([exited, grace]);
-  clearTimeout(timer);
-  if (first === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  return { endpoint, stop: server.stop };
 }

@@ -13,3 +13,8 @@ export type Layer = 'raw' | 'curated' | 'semantic';
 export interface LakeSnapshots {
   current(topic: string, layer: Layer): Promise<SnapshotRef | null>;
 }
+
+/** RAW records committed after a snapshot: the curation backlog (contract §7's "curation pending"). */
+export interface PendingRecords {
+  rawRecordsAfter(topic: string, after: SnapshotRef | null): Promise<number>;
+}

@@ -1,0 +1,58 @@
+import { formatZodIssues, PermanentError, type SnapshotRef } from '@lean-ops/core';
+import { z } from 'zod';
+
+// Snapshot ids are random 64-bit integers: JSON.parse would round most of them (> 2^53).
+// These keys' number tokens are quoted before parsing. The pattern cannot match inside a
+// JSON string: there every quote is escaped, so `"snapshot-id"` followed by `:` is a key.
+const SNAPSHOT_ID_TOKEN = /("(?:current-snapshot-id|snapshot-id|parent-snapshot-id)"\s*:\s*)(-?\d+)/g;
+
+const snapshotId = z.string().regex(/^-?\d+$/);
+
+const metadataSchema = z.looseObject({
+  'format-version': z.number().int().positive(),
+  // null or absent in v2+ when the table has no snapshot; -1 in v1.
+  'current-snapshot-id': snapshotId.nullish(),
+  snapshots: z
+    .array(
+      z.looseObject({
+        'snapshot-id': snapshotId,
+        // Absent in format v1: such a table cannot order its snapshots (contract §6).
+        'sequence-number': z.number().int().nonnegative().optional(),
+      }),
+    )
+    .optional(),
+});
+
+/**
+ * The current snapshot of an Iceberg table from its metadata JSON (`vN.metadata.json`), or
+ * null when the table has none. `source` names the file in errors. Throws `PermanentError`
+ * when the document is not Iceberg metadata or its current snapshot has no sequence number.
+ */
+export function currentIcebergSnapshot(metadataJson: string, source: string): SnapshotRef | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(metadataJson.replace(SNAPSHOT_ID_TOKEN, '$1"$2"'));
+  } catch (err) {
+    throw new PermanentError(`Iceberg metadata ${source} is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = metadataSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PermanentError(
+      `Iceberg metadata ${source} is malformed: ${formatZodIssues(parsed.error, json).join('; ')}`,
+    );
+  }
+  const metadata = parsed.data;
+  const id = metadata['current-snapshot-id'];
+  if (id === undefined || id === null || id === '-1') return null;
+  const snapshot = metadata.snapshots?.find((s) => s['snapshot-id'] === id);
+  if (snapshot === undefined) {
+    throw new PermanentError(`Iceberg metadata ${source}: current-snapshot-id ${id} is not in snapshots[]`);
+  }
+  const sequence = snapshot['sequence-number'];
+  if (sequence === undefined) {
+    throw new PermanentError(
+      `Iceberg metadata ${source}: snapshot ${id} has no sequence-number (format-version ${metadata['format-version']}; lean-ops needs v2 or later)`,
+    );
+  }
+  return { id, sequence };
+}

@@ -1,0 +1,92 @@
+import { CloudWatchClient, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { ConfigError, RetryableError } from '@lean-ops/core';
+import { awsClientConfig, freePort, startMotoServer } from '@lean-ops/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CloudWatchNotifier } from '../../src/index.js';
+import { sharedSetup } from '../helpers/shared-setup.js';
+
+const env = sharedSetup(
+  async () => {
+    const moto = await startMotoServer();
+    return { moto, cloudwatch: new CloudWatchClient(awsClientConfig(moto.endpoint)) };
+  },
+  async ({ moto, cloudwatch }) => {
+    cloudwatch.destroy();
+    await moto.stop();
+  },
+);
+afterAll(() => env.dispose());
+
+/** The sum of a metric's data points for one topic over the last hour (and the next minute). */
+async function sum(cloudwatch: CloudWatchClient, namespace: string, metric: string, topic: string): Promise<number> {
+  const now = Date.now();
+  const out = await cloudwatch.send(
+    new GetMetricStatisticsCommand({
+      Namespace: namespace,
+      MetricName: metric,
+      Dimensions: [{ Name: 'Topic', Value: topic }],
+      StartTime: new Date(now - 3_600_000),
+      EndTime: new Date(now + 60_000),
+      Period: 3_600,
+      Statistics: ['Sum'],
+    }),
+  );
+  return (out.Datapoints ?? []).reduce((total, point) => total + (point.Sum ?? 0), 0);
+}
+
+describe('Class: CloudWatchNotifier (moto CloudWatch)', () => {
+  it('puts DriftDetected (the column count) and MissingSchema (1) with a Topic dimension in LeanOps', async () => {
+    // Prepare
+    const { cloudwatch } = await env.get();
+    const notifier = new CloudWatchNotifier({ client: cloudwatch });
+
+    // Act
+    await notifier.notify({ kind: 'drift', topic: 'telemetry', columns: ['payload_a', 'payload_b', 'payload_c'] });
+    await notifier.notify({ kind: 'missing_schema', topic: 'alerts' });
+
+    // Assess
+    const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: 'LeanOps' }));
+    expect(
+      (listed.Metrics ?? []).map((m) => `${m.MetricName} ${m.Dimensions?.map((d) => `${d.Name}=${d.Value}`)}`).sort(),
+    ).toEqual(['DriftDetected Topic=telemetry', 'MissingSchema Topic=alerts']);
+    expect(await sum(cloudwatch, 'LeanOps', 'DriftDetected', 'telemetry')).toBe(3);
+    expect(await sum(cloudwatch, 'LeanOps', 'MissingSchema', 'alerts')).toBe(1);
+  });
+
+  it('uses the configured namespace, and sends nothing for a drift notice without columns', async () => {
+    // Prepare
+    const { cloudwatch } = await env.get();
+    const notifier = new CloudWatchNotifier({ client: cloudwatch, namespace: 'LeanOps/Staging' });
+
+    // Act
+    await notifier.notify({ kind: 'drift', topic: 'quiet', columns: [] });
+    await notifier.notify({ kind: 'missing_schema', topic: 'orders' });
+
+    // Assess
+    const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: 'LeanOps/Staging' }));
+    expect(listed.Metrics?.map((m) => m.Dimensions?.[0]?.Value)).toEqual(['orders']);
+  });
+
+  it('rejects with RetryableError naming the metric when CloudWatch cannot be reached', async () => {
+    // Prepare: a port nothing listens on, and no SDK retries.
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const client = new CloudWatchClient({ ...awsClientConfig(endpoint), maxAttempts: 1 });
+    const notifier = new CloudWatchNotifier({ client });
+
+    // Act
+    const act = notifier.notify({ kind: 'missing_schema', topic: 'alerts' });
+
+    // Assess
+    await expect(act).rejects.toThrow(RetryableError);
+    await expect(act).rejects.toThrow(/PutMetricData LeanOps\/MissingSchema \(topic alerts\)/);
+    client.destroy();
+  });
+
+  it('throws ConfigError naming a bad namespace', async () => {
+    const { cloudwatch } = await env.get();
+
+    expect(() => new CloudWatchNotifier({ client: cloudwatch, namespace: 'AWS/SQS' })).toThrow(ConfigError);
+    expect(() => new CloudWatchNotifier({ client: cloudwatch, namespace: '' })).toThrow(/namespace: expected 1–255/);
+    expect(() => new CloudWatchNotifier({ client: undefined as unknown as CloudWatchClient })).toThrow(/client:/);
+  });
+});

@@ -1,0 +1,60 @@
+import { PermanentError } from '@lean-ops/core';
+import { describe, expect, it } from 'vitest';
+import { currentIcebergSnapshot } from '../../src/index.js';
+import { icebergMetadataJson, TWO_SNAPSHOTS } from '../helpers/iceberg.js';
+
+const LOCATION = 's3://lake/warehouse/curated.db/telemetry';
+const SOURCE = `${LOCATION}/metadata/00002-9f1c.metadata.json`;
+
+describe('Function: currentIcebergSnapshot', () => {
+  it('returns the current snapshot’s 64-bit id digit for digit and its sequence number', () => {
+    const text = icebergMetadataJson(LOCATION, TWO_SNAPSHOTS, '8930417267512038593');
+
+    const current = currentIcebergSnapshot(text, SOURCE);
+
+    expect(current).toEqual({ id: '8930417267512038593', sequence: 2 });
+    // What a plain JSON.parse would have made of it:
+    expect(String(JSON.parse(text)['current-snapshot-id'])).not.toBe('8930417267512038593');
+  });
+
+  it('picks the snapshot current-snapshot-id names, not the last one listed', () => {
+    const text = icebergMetadataJson(LOCATION, TWO_SNAPSHOTS, '3051729675574597004');
+
+    expect(currentIcebergSnapshot(text, SOURCE)).toEqual({ id: '3051729675574597004', sequence: 1 });
+  });
+
+  it.each(['-1', 'null'])('returns null when current-snapshot-id is %s (no snapshot yet)', (token) => {
+    expect(currentIcebergSnapshot(icebergMetadataJson(LOCATION, [], token), SOURCE)).toBeNull();
+  });
+
+  it('returns null when current-snapshot-id is absent', () => {
+    const text = JSON.stringify({ 'format-version': 2, location: LOCATION, snapshots: [] });
+
+    expect(currentIcebergSnapshot(text, SOURCE)).toBeNull();
+  });
+
+  it('fails with PermanentError when the current snapshot has no sequence number (format v1)', () => {
+    const text =
+      '{"format-version": 1, "current-snapshot-id": 8930417267512038593, "snapshots": [{"snapshot-id": 8930417267512038593}]}';
+
+    const act = () => currentIcebergSnapshot(text, SOURCE);
+
+    expect(act).toThrow(PermanentError);
+    expect(act).toThrow(`snapshot 8930417267512038593 has no sequence-number (format-version 1`);
+  });
+
+  it('fails with PermanentError when current-snapshot-id names no listed snapshot', () => {
+    const text = icebergMetadataJson(LOCATION, TWO_SNAPSHOTS.slice(0, 1), '8930417267512038593');
+
+    expect(() => currentIcebergSnapshot(text, SOURCE)).toThrow(
+      `Iceberg metadata ${SOURCE}: current-snapshot-id 8930417267512038593 is not in snapshots[]`,
+    );
+  });
+
+  it('fails with PermanentError naming the file and the field for documents that are not Iceberg metadata', () => {
+    expect(() => currentIcebergSnapshot('<html>', SOURCE)).toThrow(`Iceberg metadata ${SOURCE} is not JSON`);
+    expect(() => currentIcebergSnapshot('{"current-snapshot-id": 5}', SOURCE)).toThrow(
+      `Iceberg metadata ${SOURCE} is malformed: format-version: `,
+    );
+  });
+});

@@ -1,0 +1,12 @@
+/** What the scheduler tells operators about (contract §7: drift and missing schemas). */
+export type PipelineNotice =
+  | { readonly kind: 'missing_schema'; readonly topic: string }
+  | { readonly kind: 'drift'; readonly topic: string; readonly columns: readonly string[] };
+
+/**
+ * Operator notifications: a CloudWatch metric in AWS, a log line locally. Drift entries
+ * themselves go to the `DriftLog`; this only raises the signal alarms watch.
+ */
+export interface Notifier {
+  notify(notice: PipelineNotice): Promise<void>;
+}

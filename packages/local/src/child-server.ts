@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface ChildServerOptions {
+  /** Name used in errors, e.g. `redis-server`. */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Resolves true once the server answers; polled every 50 ms. */
+  readonly ready: () => Promise<boolean>;
+  /** @defaultValue 30000 */
+  readonly startTimeoutMs?: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+export interface ChildServer {
+  readonly pid: number | undefined;
+  /** The last few KB of the server's stdout and stderr (for error messages). */
+  output(): string;
+  /** Resolves with why the process ended. */
+  readonly exited: Promise<string>;
+  /** SIGTERM, then SIGKILL after a grace period; a second call awaits the first. */
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_TAIL_CHARS = 4_000;
+
+/** Thrown when a server process cannot start or does not become ready. */
+export class ChildServerError extends Error {
+  override name = 'ChildServerError';
+}
+
+/**
+ * Starts a server as a child process and waits until `ready()` says it answers. The
+ * process is killed when this process exits, so no server outlives its owner.
+ */
+export async function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
+  const child = spawn(options.command, [...options.args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+  });
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exitReason: string | undefined;
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
+    child.once('error', (err) => resolve(`failed to start: ${err.message}`));
+  }).then((reason) => {
+    exitReason = reason;
+    return reason;
+  });
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      process.off('exit', killOnExit);
+      await terminate(child, exited);
+    })();
+    return stopping;
+  };
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  for (;;) {
+    if (exitReason !== undefined) {
+      await stop();
+      throw new ChildServerError(`${options.name} ${exitReason} before it was ready\n--- output ---\n${tail}`);
+    }
+    if (await options.ready().catch(() => false)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new ChildServerError(
+        `${options.name} was not ready within ${options.startTimeoutMs ?? 30_000} ms\n${tail}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { pid: child.pid, output: () => tail, exited, stop };
+}
+
+async function terminate(child: ChildProcess, exited: Promise<string>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS);
+  });
+  const first = await Promise.race([exited, grace]);
+  clearTimeout(timer);
+  if (first === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}

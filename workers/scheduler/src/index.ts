@@ -1,0 +1,18 @@
+export { LogNotifier } from './log-notifier.js';
+export {
+  parseSchedulerOptions,
+  type SchedulerOptions,
+  type SchedulerOptionsInput,
+  schedulerOptionsSchema,
+} from './options.js';
+export type { PipelineDeps } from './pipeline-deps.js';
+export { executeRun, nextStep, type RunHooks, type RunSettings } from './pipeline-run.js';
+export { createRedis } from './redis-client.js';
+export { RunHistory, type TopicRunSummary } from './run-history.js';
+export { RUN_QUEUE_NAME, type RunJobData, RunQueue, runDedupId } from './run-queue.js';
+export { failedReportOf, reportOf } from './run-report.js';
+export { type CheckpointSet, initialRunState, type RunReport, type RunState } from './run-state.js';
+export { RunStepError } from './run-step-error.js';
+export { Scheduler, type SchedulerDeps } from './scheduler.js';
+export { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metrics.js';
+export { OUTCOMES, type Outcome, STEPS, type StepName, TRIGGERS, type Trigger } from './steps.js';

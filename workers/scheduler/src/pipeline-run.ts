@@ -1,0 +1,195 @@
+import { CheckpointConflictError, isErrorNamed, type SnapshotRef } from '@lean-ops/core';
+import type { PipelineDeps } from './pipeline-deps.js';
+import type { CheckpointSet, RunState } from './run-state.js';
+import { RunStepError } from './run-step-error.js';
+import type { StepName } from './steps.js';
+
+export interface RunHooks {
+  /** Persists the state after each completed step (the BullMQ job's data). */
+  readonly save: (state: RunState) => Promise<void>;
+  /** Called with each completed step's duration (metrics, logs). */
+  readonly onStep?: (step: StepName, ms: number, state: RunState) => void;
+  readonly now?: () => Date;
+  readonly signal?: AbortSignal;
+}
+
+export interface RunSettings {
+  /** Semantic records written above which another run starts at once (contract §6.8). */
+  readonly backlogRecords: number;
+}
+
+type Patch = Partial<Omit<RunState, 'topic' | 'trigger' | 'started_at' | 'completed' | 'timings'>>;
+
+const sameSnapshot = (a: SnapshotRef | null | undefined, b: SnapshotRef | null | undefined): boolean =>
+  (a ?? null) === null ? (b ?? null) === null : a?.id === b?.id && a?.sequence === b?.sequence;
+
+/** The step after the last completed one, or null once the run has an outcome. */
+export function nextStep(state: RunState): StepName | null {
+  if (state.outcome !== undefined) return null;
+  const last = state.completed.at(-1);
+  switch (last) {
+    case undefined:
+      return 'GetAllCheckpoints';
+    case 'GetAllCheckpoints':
+      return 'CheckForNewRawData';
+    case 'CheckForNewRawData':
+      return 'RunCurationJob';
+    case 'RunCurationJob':
+      return 'UpdateCurationCheckpoint';
+    case 'UpdateCurationCheckpoint':
+      return 'CheckSchemaExists';
+    case 'CheckSchemaExists':
+      return state.checkpoints?.schema ? 'CheckForNewCuratedData' : 'NotifyMissingSchema';
+    case 'CheckForNewCuratedData':
+      return 'RunSemanticJob';
+    case 'RunSemanticJob':
+      return 'UpdateSemanticCheckpoint';
+    case 'UpdateSemanticCheckpoint':
+      return 'CheckBacklogThreshold';
+    default:
+      throw new Error(`run of ${state.topic}: step ${last} completed without an outcome`);
+  }
+}
+
+/**
+ * Runs (or resumes) one pipeline run of one topic as contract §6's explicit steps. Each
+ * completed step is saved through `hooks.save` before the next starts, so a retried run
+ * continues where it stopped; every step is safe to repeat (MERGE is idempotent and a
+ * checkpoint already at its target counts as moved). A failing step throws `RunStepError`.
+ */
+export async function executeRun(
+  deps: PipelineDeps,
+  settings: RunSettings,
+  start: RunState,
+  hooks: RunHooks,
+): Promise<RunState> {
+  const now = hooks.now ?? (() => new Date());
+  let state = start;
+  for (let step = nextStep(state); step !== null; step = nextStep(state)) {
+    hooks.signal?.throwIfAborted();
+    const began = performance.now();
+    let patch: Patch;
+    try {
+      patch = await runStep(step, state, deps, settings, now, hooks.signal);
+    } catch (err) {
+      throw new RunStepError(state.topic, step, err);
+    }
+    const ms = Math.round(performance.now() - began);
+    state = { ...state, ...patch, completed: [...state.completed, step], timings: { ...state.timings, [step]: ms } };
+    await hooks.save(state);
+    hooks.onStep?.(step, ms, state);
+  }
+  return state;
+}
+
+function required<T>(value: T | undefined, what: string, topic: string): T {
+  if (value === undefined) throw new Error(`run of ${topic}: ${what} missing from the saved run state`);
+  return value;
+}
+
+async function runStep(
+  step: StepName,
+  state: RunState,
+  deps: PipelineDeps,
+  settings: RunSettings,
+  now: () => Date,
+  signal: AbortSignal | undefined,
+): Promise<Patch> {
+  const { topic } = state;
+  const cps = (): CheckpointSet => required(state.checkpoints, 'checkpoints', topic);
+  switch (step) {
+    case 'GetAllCheckpoints': {
+      // One step, lookups in parallel (the Step Function's GetAllCheckpoints Lambda).
+      const [raw, stored, schema] = await Promise.all([
+        deps.snapshots.current(topic, 'raw'),
+        deps.checkpoints.get(topic),
+        deps.schemas.latest(topic),
+      ]);
+      return {
+        checkpoints: {
+          raw_snapshot: raw,
+          curated_checkpoint: stored.curated,
+          semantic_checkpoint: stored.semantic,
+          schema,
+        },
+      };
+    }
+    case 'CheckForNewRawData': {
+      const { raw_snapshot, curated_checkpoint } = cps();
+      const noNew =
+        raw_snapshot === null ||
+        sameSnapshot(raw_snapshot, curated_checkpoint) ||
+        raw_snapshot.sequence <= (curated_checkpoint?.sequence ?? 0);
+      return noNew ? { outcome: 'NoNewData' } : {};
+    }
+    case 'RunCurationJob': {
+      const { raw_snapshot, curated_checkpoint } = cps();
+      const to = required(raw_snapshot ?? undefined, 'raw_snapshot', topic);
+      return { curation: await deps.jobs.runCuration({ topic, from: curated_checkpoint, to }, signal) };
+    }
+    case 'UpdateCurationCheckpoint': {
+      const { raw_snapshot, curated_checkpoint } = cps();
+      await advanceOnce(deps, topic, 'curated', curated_checkpoint, required(raw_snapshot ?? undefined, 'raw', topic));
+      return {};
+    }
+    case 'CheckSchemaExists':
+      return {};
+    case 'NotifyMissingSchema': {
+      await deps.drift.record({ topic, column: '*', first_seen: now().toISOString(), status: 'pending' });
+      await deps.notifier.notify({ kind: 'missing_schema', topic });
+      return { outcome: 'CurationOnlySuccess' };
+    }
+    case 'CheckForNewCuratedData': {
+      const curated = required(state.curation, 'curation result', topic).curated_snapshot;
+      const { semantic_checkpoint } = cps();
+      const noNew =
+        sameSnapshot(curated, semantic_checkpoint) || curated.sequence <= (semantic_checkpoint?.sequence ?? 0);
+      return noNew ? { outcome: 'NoNewCuratedData' } : {};
+    }
+    case 'RunSemanticJob': {
+      const { semantic_checkpoint, schema } = cps();
+      const to = required(state.curation, 'curation result', topic).curated_snapshot;
+      const semantic = await deps.jobs.runSemantic(
+        { topic, from: semantic_checkpoint, to, schema: required(schema ?? undefined, 'schema', topic) },
+        signal,
+      );
+      const seen = now().toISOString();
+      const fresh: string[] = [];
+      for (const column of semantic.undeclared_columns) {
+        if (await deps.drift.record({ topic, column, first_seen: seen, status: 'pending' })) fresh.push(column);
+      }
+      if (fresh.length > 0) await deps.notifier.notify({ kind: 'drift', topic, columns: fresh });
+      return { semantic, new_drift: fresh };
+    }
+    case 'UpdateSemanticCheckpoint': {
+      const to = required(state.curation, 'curation result', topic).curated_snapshot;
+      await advanceOnce(deps, topic, 'semantic', cps().semantic_checkpoint, to);
+      return {};
+    }
+    case 'CheckBacklogThreshold': {
+      const written = required(state.semantic, 'semantic result', topic).records_written;
+      return { outcome: 'FullPipelineSuccess', again: written > settings.backlogRecords };
+    }
+  }
+}
+
+/**
+ * Compare-and-set from the value read at the start of the run. A conflict where the
+ * checkpoint already holds the target means an earlier attempt of this run moved it and
+ * died before saving the step: that is success, never a second move.
+ */
+async function advanceOnce(
+  deps: PipelineDeps,
+  topic: string,
+  name: 'curated' | 'semantic',
+  expected: SnapshotRef | null,
+  next: SnapshotRef,
+): Promise<void> {
+  try {
+    await deps.checkpoints.advance(topic, name, expected, next);
+  } catch (err) {
+    if (!(err instanceof CheckpointConflictError || isErrorNamed(err, 'CheckpointConflictError'))) throw err;
+    const stored = (await deps.checkpoints.get(topic))[name];
+    if (!sameSnapshot(stored, next)) throw err;
+  }
+}

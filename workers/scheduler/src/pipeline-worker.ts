@@ -1,0 +1,93 @@
+import type { Logger } from '@lean-ops/logger';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { SchedulerOptions } from './options.js';
+import type { PipelineDeps } from './pipeline-deps.js';
+import { executeRun } from './pipeline-run.js';
+import type { RunHistory } from './run-history.js';
+import { RUN_QUEUE_NAME, type RunJobData, type RunQueue } from './run-queue.js';
+import { failedReportOf, reportOf } from './run-report.js';
+import { initialRunState, type RunReport, type RunState } from './run-state.js';
+import type { SchedulerMetrics } from './scheduler-metrics.js';
+
+export interface PipelineWorkerOptions {
+  readonly connection: Redis;
+  readonly settings: SchedulerOptions;
+  readonly deps: PipelineDeps;
+  readonly runs: RunQueue;
+  readonly history: RunHistory;
+  readonly metrics: SchedulerMetrics;
+  readonly logger: Logger;
+  /** Called with every finished run (the local dev's live view, tests). */
+  readonly onReport?: (report: RunReport) => void;
+}
+
+/**
+ * Processes run jobs: executes (or resumes) the run's steps, saving the state in the job
+ * after each one, records the outcome, and requests the next run at once when the
+ * backlog threshold says so. A run whose attempts are used up is recorded as Failed.
+ */
+export function createPipelineWorker(options: PipelineWorkerOptions): Worker<RunJobData, RunReport> {
+  const { settings, deps, runs, history, metrics, logger } = options;
+  const finish = async (report: RunReport): Promise<void> => {
+    metrics.observeRun(report);
+    await history.record(report);
+    options.onReport?.(report);
+    const log = report.outcome === 'Failed' ? logger.error.bind(logger) : logger.info.bind(logger);
+    log({ run: report }, `run of ${report.topic}: ${report.outcome}`);
+  };
+
+  const processor = async (job: Job<RunJobData, RunReport>, _token?: string, signal?: AbortSignal) => {
+    const { topic, trigger } = job.data;
+    if (!settings.topics.includes(topic)) throw new UnrecoverableError(`topic ${topic} is not configured`);
+    const resumed = job.data.state;
+    if (resumed) logger.info({ topic, completed: resumed.completed }, `resuming run of ${topic}`);
+    metrics.activeRuns.inc();
+    try {
+      const end = await executeRun(deps, settings, resumed ?? initialRunState(topic, trigger, new Date()), {
+        save: (state: RunState) => job.updateData({ ...job.data, state }),
+        onStep: (step, ms) => {
+          metrics.observeStep(step, ms);
+          logger.debug({ topic, step, ms }, `${topic}: ${step} done`);
+        },
+        ...(signal && { signal }),
+      });
+      const report = reportOf(end, new Date());
+      await finish(report);
+      if (end.again) {
+        metrics.runTriggers.inc({ topic, trigger: 'backlog' });
+        await runs.requestRun(topic, 'backlog');
+      }
+      return report;
+    } finally {
+      metrics.activeRuns.dec();
+    }
+  };
+
+  const worker = new Worker<RunJobData, RunReport>(RUN_QUEUE_NAME, processor, {
+    connection: options.connection,
+    prefix: settings.prefix,
+    concurrency: settings.concurrency,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
+    maxStalledCount: 1,
+    autorun: false,
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
+    const state = job.data.state ?? initialRunState(job.data.topic, job.data.trigger, new Date(job.timestamp));
+    if (!final) {
+      logger.warn(
+        { topic: job.data.topic, attempt: job.attemptsMade, err: err.message },
+        'run attempt failed; will resume',
+      );
+      return;
+    }
+    finish(failedReportOf(state, err, new Date())).catch((e: unknown) =>
+      logger.error({ err: e }, 'recording a failed run'),
+    );
+  });
+  worker.on('error', (err) => logger.error({ err }, 'run worker error'));
+  return worker;
+}

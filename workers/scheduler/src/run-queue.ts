@@ -1,0 +1,58 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RunState } from './run-state.js';
+import type { Trigger } from './steps.js';
+
+/** Data of one run job: its topic, what started it, and (once started) its saved state. */
+export interface RunJobData {
+  readonly topic: string;
+  readonly trigger: Trigger;
+  readonly requested_at: string;
+  readonly state?: RunState;
+}
+
+export const RUN_QUEUE_NAME = 'runs';
+export const RUN_JOB_NAME = 'run';
+
+/** The deduplication id: one run per topic active, at most one queued behind it. */
+export const runDedupId = (topic: string): string => `run:${topic}`;
+
+export interface RunQueueOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly attempts: number;
+  readonly retryBackoffMs: number;
+}
+
+/** Where every trigger (timer, RAW advanced, CLI, backlog) asks for a run. */
+export class RunQueue {
+  readonly queue: Queue<RunJobData>;
+
+  constructor(private readonly options: RunQueueOptions) {
+    this.queue = new Queue<RunJobData>(RUN_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+  }
+
+  /**
+   * Asks for a run of `topic`. BullMQ's deduplication with `keepLastIfActive` keeps at
+   * most one run active and one waiting per topic: a request while one waits is dropped
+   * (the waiting run will see the same data), a request while one runs is kept for after.
+   */
+  async requestRun(topic: string, trigger: Trigger): Promise<string | undefined> {
+    const job = await this.queue.add(
+      RUN_JOB_NAME,
+      { topic, trigger, requested_at: new Date().toISOString() },
+      {
+        deduplication: { id: runDedupId(topic), keepLastIfActive: true },
+        attempts: this.options.attempts,
+        backoff: { type: 'exponential', delay: this.options.retryBackoffMs },
+        removeOnComplete: { count: 1_000 },
+        removeOnFail: { count: 1_000 },
+      },
+    );
+    return job.id;
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

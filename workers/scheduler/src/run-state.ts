@@ -1,0 +1,58 @@
+import type { CurationResult, SemanticResult, SemanticSchema, SnapshotRef } from '@lean-ops/core';
+import type { Outcome, StepName, Trigger } from './steps.js';
+
+/** What GetAllCheckpoints read, in one call (contract §6.1). */
+export interface CheckpointSet {
+  readonly raw_snapshot: SnapshotRef | null;
+  readonly curated_checkpoint: SnapshotRef | null;
+  readonly semantic_checkpoint: SnapshotRef | null;
+  /** The topic's latest semantic schema; null = no schema registered. */
+  readonly schema: SemanticSchema | null;
+}
+
+/**
+ * The state of one run, saved in the BullMQ job after every completed step so a run
+ * whose worker died resumes from there. JSON-safe: snapshot ids are strings.
+ */
+export interface RunState {
+  readonly topic: string;
+  readonly trigger: Trigger;
+  readonly started_at: string;
+  /** Steps completed so far, in order. */
+  readonly completed: readonly StepName[];
+  readonly checkpoints?: CheckpointSet;
+  /** The curation job's output, passed on to the semantic step (token passing). */
+  readonly curation?: CurationResult;
+  readonly semantic?: SemanticResult;
+  /** Columns the drift log did not hold before this run. */
+  readonly new_drift?: readonly string[];
+  /** Milliseconds per completed step. */
+  readonly timings: Readonly<Partial<Record<StepName, number>>>;
+  /** Set when the run ended. */
+  readonly outcome?: Outcome;
+  /** True when the backlog threshold asks for another run at once. */
+  readonly again?: boolean;
+}
+
+/** A finished run, as recorded in the run history and the job's return value. */
+export interface RunReport {
+  readonly topic: string;
+  readonly trigger: Trigger;
+  readonly outcome: Outcome;
+  readonly started_at: string;
+  readonly finished_at: string;
+  readonly timings: Readonly<Partial<Record<StepName, number>>>;
+  readonly curation_records_written?: number;
+  readonly semantic_records_written?: number;
+  readonly semantic_records_rejected?: number;
+  readonly new_drift?: readonly string[];
+  /** Another run was requested at once (backlog threshold). */
+  readonly again?: boolean;
+  /** Set when `outcome` is `Failed`. */
+  readonly failed_step?: StepName;
+  readonly error?: { readonly name: string; readonly message: string };
+}
+
+export function initialRunState(topic: string, trigger: Trigger, now: Date): RunState {
+  return { topic, trigger, started_at: now.toISOString(), completed: [], timings: {} };
+}

@@ -1,0 +1,140 @@
+import type { PendingRecords } from '@lean-ops/core';
+import type { Logger } from '@lean-ops/logger';
+import type { Registry } from '@lean-ops/metrics';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { parseSchedulerOptions, type SchedulerOptions, type SchedulerOptionsInput } from './options.js';
+import type { PipelineDeps } from './pipeline-deps.js';
+import { createPipelineWorker } from './pipeline-worker.js';
+import { RawWatcher } from './raw-watcher.js';
+import { createRedis } from './redis-client.js';
+import { RunHistory } from './run-history.js';
+import { type RunJobData, RunQueue } from './run-queue.js';
+import type { RunReport } from './run-state.js';
+import { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metrics.js';
+import type { Trigger } from './steps.js';
+import { TimerTriggers } from './timer-triggers.js';
+
+export interface SchedulerDeps extends PipelineDeps {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** Feeds the curation-pending gauge; without it the gauge stays unset. */
+  readonly pending?: PendingRecords;
+  readonly onReport?: (report: RunReport) => void;
+}
+
+/**
+ * The BullMQ scheduler that replaces the Step Function: timer and RAW-advanced triggers,
+ * one run per topic at a time (plus one queued), runs of contract §6 resumable step by
+ * step, a run history and metrics. `close()` is idempotent and waits for active runs up
+ * to the shutdown budget; runs still active then are resumed by the next scheduler.
+ */
+export class Scheduler {
+  readonly metrics: SchedulerMetrics;
+  readonly history: RunHistory;
+  readonly runs: RunQueue;
+  private readonly worker: Worker<RunJobData, RunReport>;
+  private readonly triggers: TimerTriggers;
+  private readonly watcher: RawWatcher;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly options: SchedulerOptions,
+    private readonly deps: SchedulerDeps,
+    private readonly connections: readonly Redis[],
+  ) {
+    const [queueConn, workerConn, triggerConn] = connections as [Redis, Redis, Redis];
+    this.metrics = createSchedulerMetrics(deps.registry);
+    this.runs = new RunQueue({
+      connection: queueConn,
+      prefix: options.prefix,
+      attempts: options.attempts,
+      retryBackoffMs: options.retryBackoffMs,
+    });
+    this.history = new RunHistory(queueConn, options.prefix, options.historyLength);
+    this.worker = createPipelineWorker({
+      connection: workerConn,
+      settings: options,
+      deps,
+      runs: this.runs,
+      history: this.history,
+      metrics: this.metrics,
+      logger: deps.logger,
+      ...(deps.onReport && { onReport: deps.onReport }),
+    });
+    this.triggers = new TimerTriggers({
+      connection: triggerConn,
+      prefix: options.prefix,
+      runs: this.runs,
+      metrics: this.metrics,
+      logger: deps.logger,
+    });
+    this.watcher = new RawWatcher({
+      topics: options.topics,
+      intervalMs: options.rawPollSeconds * 1000,
+      snapshots: deps.snapshots,
+      checkpoints: deps.checkpoints,
+      ...(deps.pending && { pending: deps.pending }),
+      runs: this.runs,
+      history: this.history,
+      metrics: this.metrics,
+      logger: deps.logger,
+    });
+  }
+
+  /** Validates the options, connects to Redis, upserts the timers and starts processing. */
+  static async start(input: SchedulerOptionsInput, deps: SchedulerDeps): Promise<Scheduler> {
+    const options = parseSchedulerOptions(input);
+    const connections = [createRedis(options.redisUrl), createRedis(options.redisUrl), createRedis(options.redisUrl)];
+    for (const c of connections)
+      c.on('error', (err) => deps.logger.warn({ err: err.message }, 'Redis connection error'));
+    const scheduler = new Scheduler(options, deps, connections);
+    try {
+      await scheduler.triggers.upsert(options.topics, options.triggerIntervalSeconds * 1000);
+      void scheduler.worker.run();
+      scheduler.triggers.start();
+      scheduler.watcher.start();
+    } catch (err) {
+      await scheduler.close();
+      throw err;
+    }
+    deps.logger.info({ topics: options.topics }, 'scheduler started');
+    return scheduler;
+  }
+
+  /** Asks for a run now (the CLI's `lean-ops run`, tests). */
+  requestRun(topic: string, trigger: Trigger = 'manual'): Promise<string | undefined> {
+    this.metrics.runTriggers.inc({ topic, trigger });
+    return this.runs.requestRun(topic, trigger);
+  }
+
+  /** The timer triggers in Redis (one job scheduler per topic). */
+  timers(): Promise<string[]> {
+    return this.triggers.list();
+  }
+
+  /** One RAW poll now, outside the interval (tests, `--until-idle`). */
+  pollRaw(): Promise<void> {
+    return this.watcher.pollOnce();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.watcher.close();
+      await this.triggers.close();
+      const graceful = this.worker.close();
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), this.options.shutdownBudgetMs);
+      });
+      if ((await Promise.race([graceful, budget])) === 'timeout') {
+        this.deps.logger.warn('shutdown budget spent: active runs resume from their last step in the next scheduler');
+        await this.worker.close(true);
+      }
+      clearTimeout(timer);
+      await this.runs.close();
+      for (const c of this.connections) c.disconnect();
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,163 @@
+import { parseSemanticSchema } from '@lean-ops/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
+
+const schemaOf = (topic: string, version = 1, extra: { name: string; type: 'string' | 'double' }[] = []) =>
+  parseSemanticSchema({
+    topic,
+    version,
+    columns: [{ name: 'temperature', type: 'double', required: true }, ...extra],
+  });
+
+describe('scheduler on real Redis and DynamoDB Local with the local (DuckDB) runner', () => {
+  let servers: Servers;
+  let p: LocalPipeline;
+
+  beforeAll(async () => {
+    servers = await startServers();
+  });
+  afterAll(async () => {
+    await servers?.stop();
+  });
+  afterEach(async () => {
+    await p?.close();
+  });
+
+  it('reaches every outcome of the state machine', async () => {
+    p = await localPipeline(servers);
+    const { scheduler } = await p.startScheduler({ topics: ['plain', 'sensors'] });
+
+    await scheduler.requestRun('sensors');
+    expect((await p.nextReport((r) => r.topic === 'sensors')).outcome).toBe('NoNewData');
+
+    await p.land('plain', [{ temperature: 1 }, { temperature: 2 }]);
+    await scheduler.requestRun('plain');
+    const curationOnly = await p.nextReport((r) => r.topic === 'plain');
+    expect(curationOnly.outcome).toBe('CurationOnlySuccess');
+    expect(curationOnly.curation_records_written).toBe(2);
+    expect((await p.drift.list('plain')).map((e) => e.column)).toEqual(['*']);
+
+    await p.registerSchema(schemaOf('sensors'));
+    const raw = await p.land('sensors', [{ temperature: 20.5 }, { temperature: 21 }, { temperature: 'hot' }]);
+    await scheduler.requestRun('sensors');
+    const full = await p.nextReport((r) => r.topic === 'sensors' && r.outcome !== 'NoNewData');
+    expect(full).toMatchObject({
+      outcome: 'FullPipelineSuccess',
+      curation_records_written: 3,
+      semantic_records_written: 2,
+      semantic_records_rejected: 1,
+      again: false,
+    });
+    const cps = await p.checkpoints.get('sensors');
+    expect(cps.curated).toEqual(raw);
+    expect(cps.semantic).toEqual(await p.lake.currentSnapshot('sensors', 'curated'));
+    expect(await p.lake.query('SELECT temperature FROM semantic.sensors ORDER BY temperature')).toEqual([
+      { temperature: 20.5 },
+      { temperature: 21 },
+    ]);
+
+    // Only versions the curated table already has: RAW moves, curated does not.
+    await p.redeliver('sensors');
+    await scheduler.requestRun('sensors');
+    const noCurated = await p.nextReport((r) => r.topic === 'sensors' && r.outcome === 'NoNewCuratedData');
+    expect(noCurated.curation_records_written).toBe(0);
+
+    // A job that fails on every attempt: the run fails naming its step and the error.
+    await p.lake.query('DROP TABLE curated.plain');
+    await p.land('plain', [{ temperature: 3 }], () => 'k9');
+    await scheduler.requestRun('plain');
+    const failed = await p.nextReport((r) => r.topic === 'plain' && r.outcome === 'Failed');
+    expect(failed.failed_step).toBe('RunCurationJob');
+    expect(failed.error?.name).toBe('JobFailedError');
+    expect(failed.error?.message).toMatch(/curated\.plain|plain/);
+
+    const history = await scheduler.history.recent('sensors');
+    expect(history.map((r) => r.outcome)).toEqual(['NoNewCuratedData', 'FullPipelineSuccess', 'NoNewData']);
+    const metrics = await scheduler.metrics.runs.get();
+    const outcomes = new Set(metrics.values.map((v) => v.labels.outcome));
+    expect(outcomes).toEqual(
+      new Set(['NoNewData', 'CurationOnlySuccess', 'FullPipelineSuccess', 'NoNewCuratedData', 'Failed']),
+    );
+  });
+
+  it('logs drift once per column and passes it on in the report', async () => {
+    p = await localPipeline(servers);
+    const { scheduler } = await p.startScheduler({ topics: ['sensors'] });
+    await p.registerSchema(schemaOf('sensors'));
+    await p.land('sensors', [{ temperature: 1, humidity: 40 }]);
+    await scheduler.requestRun('sensors');
+    expect((await p.nextReport(() => true)).new_drift).toEqual(['humidity']);
+    const entries = await p.drift.list('sensors');
+    expect(entries.map((e) => [e.column, e.status])).toEqual([['humidity', 'pending']]);
+    const counted = await scheduler.metrics.driftEntries.get();
+    expect(counted.values[0]?.value).toBe(1);
+  });
+
+  it('keeps curation-pending records and semantic lag as gauges', async () => {
+    p = await localPipeline(servers);
+    const { scheduler } = await p.startScheduler({ topics: ['sensors'] });
+    await p.registerSchema(schemaOf('sensors'));
+    await p.land('sensors', [{ temperature: 1 }, { temperature: 2 }, { temperature: 3 }], (i) => `p${i}`);
+    await scheduler.pollRaw(); // reads the checkpoint, then asks for a run (RAW advanced)
+    const pending = async () => (await scheduler.metrics.curationPending.get()).values[0]?.value;
+    expect(await pending()).toBe(3);
+    expect((await p.nextReport(() => true)).trigger).toBe('raw-advanced');
+    await scheduler.pollRaw();
+    expect(await pending()).toBe(0);
+    expect((await scheduler.metrics.semanticLag.get()).values[0]?.value).toBe(0);
+    expect(p.reports).toHaveLength(1);
+  });
+
+  it('starts another run at once while more than the backlog threshold was written', async () => {
+    p = await localPipeline(servers);
+    const { scheduler } = await p.startScheduler({ topics: ['sensors'], backlogRecords: 5 });
+    await p.registerSchema(schemaOf('sensors'));
+    await p.land(
+      'sensors',
+      Array.from({ length: 20 }, (_, i) => ({ temperature: i })),
+      (i) => `b${i}`,
+    );
+    await scheduler.requestRun('sensors');
+    const first = await p.nextReport((r) => r.trigger === 'manual');
+    expect(first).toMatchObject({ outcome: 'FullPipelineSuccess', semantic_records_written: 20, again: true });
+    const next = await p.nextReport((r) => r.trigger === 'backlog');
+    expect(next.outcome).toBe('NoNewData');
+  });
+
+  it('gives one run, plus at most one queued, for many triggers of one topic at once', async () => {
+    p = await localPipeline(servers);
+    const { scheduler } = await p.startScheduler({ topics: ['sensors'], concurrency: 4 });
+    await p.registerSchema(schemaOf('sensors'));
+    await p.land('sensors', [{ temperature: 1 }]);
+    await Promise.all(Array.from({ length: 20 }, () => scheduler.requestRun('sensors')));
+    await p.nextReport(() => true);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const mid = p.reports.length;
+    await Promise.all(Array.from({ length: 20 }, () => scheduler.requestRun('sensors')));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(mid).toBe(1);
+    expect(p.reports.length).toBeLessThanOrEqual(3);
+    const spans = p.reports.map((r) => [Date.parse(r.started_at), Date.parse(r.finished_at)] as const);
+    for (let i = 1; i < spans.length; i++) {
+      expect(spans[i]?.[0]).toBeGreaterThanOrEqual(spans[i - 1]?.[1] ?? 0);
+    }
+    expect((await p.checkpoints.get('sensors')).curated).not.toBeNull();
+  });
+
+  it('runs when RAW advances (event trigger) and on the timer, with one job scheduler per topic', async () => {
+    p = await localPipeline(servers);
+    await p.registerSchema(schemaOf('sensors'));
+    const first = await p.startScheduler({ topics: ['sensors', 'plain'], rawPollSeconds: 0.2 });
+    await p.land('sensors', [{ temperature: 5 }]);
+    const event = await p.nextReport((r) => r.trigger === 'raw-advanced');
+    expect(event.outcome).toBe('FullPipelineSuccess');
+    await first.scheduler.close();
+
+    // A second start (a redeploy) with a short timer and one topic fewer: still one
+    // scheduler per configured topic, the removed topic's timer gone.
+    const second = await p.startScheduler({ topics: ['sensors'], triggerIntervalSeconds: 0.5 });
+    expect(await second.scheduler.timers()).toEqual(['schedule:sensors']);
+    const timed = await p.nextReport((r) => r.trigger === 'schedule');
+    expect(timed.outcome).toBe('NoNewData');
+  });
+});
