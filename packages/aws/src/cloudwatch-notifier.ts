@@ -16,15 +16,22 @@ export const DEFAULT_METRIC_NAMESPACE = 'LeanOps';
 export const NOTICE_METRICS = {
   missing_schema: 'MissingSchema',
   drift: 'DriftDetected',
-} as const satisfies Record<PipelineNotice['kind'], string>;
+} as const satisfies Record<Exclude<PipelineNotice['kind'], 'lag'>, string>;
+
+/** Metric names of the lag notice. */
+export const LAG_METRICS = {
+  curationPendingRecords: 'CurationPendingRecords',
+  semanticLagSeconds: 'SemanticLagSeconds',
+} as const;
 
 /** CloudWatch caps namespaces at 255 characters. */
 const MAX_NAMESPACE_LENGTH = 255;
 
 /**
  * Raises operator signals as CloudWatch metrics with a `Topic` dimension:
- * `MissingSchema` (1 per notice) and `DriftDetected` (the number of new columns). A drift
- * notice without columns sends nothing: there is nothing to alarm on.
+ * `MissingSchema` (1 per notice), `DriftDetected` (the number of new columns), and the
+ * lag gauges `CurationPendingRecords` and `SemanticLagSeconds`. A drift notice without
+ * columns sends nothing: there is nothing to alarm on.
  */
 export class CloudWatchNotifier implements Notifier {
   private readonly client: CloudWatchClient;
@@ -47,19 +54,28 @@ export class CloudWatchNotifier implements Notifier {
 
   /** Rejects with `RetryableError` when CloudWatch does not take the metric. */
   async notify(notice: PipelineNotice): Promise<void> {
-    const value = notice.kind === 'drift' ? notice.columns.length : 1;
-    if (value === 0) return;
-    const datum: MetricDatum = {
-      MetricName: NOTICE_METRICS[notice.kind],
-      Dimensions: [{ Name: 'Topic', Value: notice.topic }],
-      Value: value,
-      Unit: 'Count',
-    };
+    const Dimensions = [{ Name: 'Topic', Value: notice.topic }];
+    let data: MetricDatum[];
+    if (notice.kind === 'lag') {
+      data = [
+        {
+          MetricName: LAG_METRICS.curationPendingRecords,
+          Dimensions,
+          Value: notice.curationPendingRecords,
+          Unit: 'Count',
+        },
+        { MetricName: LAG_METRICS.semanticLagSeconds, Dimensions, Value: notice.semanticLagSeconds, Unit: 'Seconds' },
+      ];
+    } else {
+      const value = notice.kind === 'drift' ? notice.columns.length : 1;
+      if (value === 0) return;
+      data = [{ MetricName: NOTICE_METRICS[notice.kind], Dimensions, Value: value, Unit: 'Count' }];
+    }
     try {
-      await this.client.send(new PutMetricDataCommand({ Namespace: this.namespace, MetricData: [datum] }));
+      await this.client.send(new PutMetricDataCommand({ Namespace: this.namespace, MetricData: data }));
     } catch (err) {
       throw new RetryableError(
-        `CloudWatchNotifier: PutMetricData ${this.namespace}/${datum.MetricName} (topic ${notice.topic}): ` +
+        `CloudWatchNotifier: PutMetricData ${this.namespace}/${data.map((d) => d.MetricName).join(',')} (topic ${notice.topic}): ` +
           `${errorCode(err)}: ${errorMessage(err)}`,
         { cause: err },
       );

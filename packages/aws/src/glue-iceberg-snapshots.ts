@@ -1,9 +1,9 @@
 import { gunzipSync } from 'node:zlib';
 import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type LakeSnapshots, type Layer, PermanentError, type SnapshotRef } from '@lean-ops/core';
+import { type LakeSnapshots, type Layer, type PendingRecords, PermanentError, type SnapshotRef } from '@lean-ops/core';
 import { errorCode } from './aws-errors.js';
-import { currentIcebergSnapshot } from './iceberg-metadata.js';
+import { currentIcebergSnapshot, icebergRecordsAddedAfter } from './iceberg-metadata.js';
 import { OptionChecks } from './option-checks.js';
 import { parseS3Uri, readS3Object } from './s3-location.js';
 
@@ -27,7 +27,7 @@ export function glueTableName(topic: string, layer: Layer): string {
  * errors are passed on; a table that is not Iceberg, or unreadable metadata, is a
  * `PermanentError`.
  */
-export class GlueIcebergSnapshots implements LakeSnapshots {
+export class GlueIcebergSnapshots implements LakeSnapshots, PendingRecords {
   private readonly glue: GlueClient;
   private readonly s3: S3Client;
   private readonly databases: Readonly<Record<Layer, string>>;
@@ -46,6 +46,18 @@ export class GlueIcebergSnapshots implements LakeSnapshots {
   }
 
   async current(topic: string, layer: Layer): Promise<SnapshotRef | null> {
+    const metadata = await this.metadata(topic, layer);
+    return metadata && currentIcebergSnapshot(metadata.json, metadata.location);
+  }
+
+  /** RAW records appended after `after` (the curation backlog), from the snapshot summaries. */
+  async rawRecordsAfter(topic: string, after: SnapshotRef | null): Promise<number> {
+    const metadata = await this.metadata(topic, 'raw');
+    return metadata ? icebergRecordsAddedAfter(metadata.json, metadata.location, after?.sequence ?? 0) : 0;
+  }
+
+  /** The table's current metadata JSON and where it is, or null when the table does not exist. */
+  private async metadata(topic: string, layer: Layer): Promise<{ json: string; location: string } | null> {
     const database = this.databases[layer];
     const name = glueTableName(topic, layer);
     const table = `${database}.${name}`;
@@ -67,7 +79,7 @@ export class GlueIcebergSnapshots implements LakeSnapshots {
       );
     }
     const bytes = await readS3Object(this.s3, location);
-    return currentIcebergSnapshot(decodeMetadata(bytes), metadataLocation);
+    return { json: decodeMetadata(bytes), location: metadataLocation };
   }
 }
 

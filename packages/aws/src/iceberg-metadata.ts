@@ -18,17 +18,14 @@ const metadataSchema = z.looseObject({
         'snapshot-id': snapshotId,
         // Absent in format v1: such a table cannot order its snapshots (contract §6).
         'sequence-number': z.number().int().nonnegative().optional(),
+        // Iceberg writes summary values as strings, e.g. {"added-records": "500"}.
+        summary: z.record(z.string(), z.string()).optional(),
       }),
     )
     .optional(),
 });
 
-/**
- * The current snapshot of an Iceberg table from its metadata JSON (`vN.metadata.json`), or
- * null when the table has none. `source` names the file in errors. Throws `PermanentError`
- * when the document is not Iceberg metadata or its current snapshot has no sequence number.
- */
-export function currentIcebergSnapshot(metadataJson: string, source: string): SnapshotRef | null {
+function parseMetadata(metadataJson: string, source: string) {
   let json: unknown;
   try {
     json = JSON.parse(metadataJson.replace(SNAPSHOT_ID_TOKEN, '$1"$2"'));
@@ -41,7 +38,31 @@ export function currentIcebergSnapshot(metadataJson: string, source: string): Sn
       `Iceberg metadata ${source} is malformed: ${formatZodIssues(parsed.error, json).join('; ')}`,
     );
   }
-  const metadata = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * Records appended by the snapshots after sequence `afterSequence` (the curation backlog
+ * of an append-only RAW table), from each snapshot summary's `added-records`.
+ */
+export function icebergRecordsAddedAfter(metadataJson: string, source: string, afterSequence: number): number {
+  const metadata = parseMetadata(metadataJson, source);
+  let total = 0;
+  for (const snapshot of metadata.snapshots ?? []) {
+    if ((snapshot['sequence-number'] ?? 0) <= afterSequence) continue;
+    const added = Number(snapshot.summary?.['added-records'] ?? 0);
+    if (Number.isFinite(added)) total += added;
+  }
+  return total;
+}
+
+/**
+ * The current snapshot of an Iceberg table from its metadata JSON (`vN.metadata.json`), or
+ * null when the table has none. `source` names the file in errors. Throws `PermanentError`
+ * when the document is not Iceberg metadata or its current snapshot has no sequence number.
+ */
+export function currentIcebergSnapshot(metadataJson: string, source: string): SnapshotRef | null {
+  const metadata = parseMetadata(metadataJson, source);
   const id = metadata['current-snapshot-id'];
   if (id === undefined || id === null || id === '-1') return null;
   const snapshot = metadata.snapshots?.find((s) => s['snapshot-id'] === id);

@@ -20,7 +20,7 @@ export {
   glueJobResultUri,
   glueRunArguments,
 } from './glue-job-runner.js';
-export { currentIcebergSnapshot } from './iceberg-metadata.js';
+export { currentIcebergSnapshot, icebergRecordsAddedAfter } from './iceberg-metadata.js';
 export { KINESIS_LIMITS, KinesisSink, type KinesisSinkOptions, MAX_PARTITION_KEY_BYTES } from './kinesis-sink.js';
 export { type QueueStats, QueueStatsSampler, type QueueStatsSamplerOptions } from './queue-stats-sampler.js';
 export { resolveQueueUrls } from './resolve-queue-urls.js';

@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config-command.js';
+import { registerDriftCommand } from './commands/drift-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
+import { registerRunCommand } from './commands/run-command.js';
+import { registerSchedulerCommand } from './commands/scheduler-command.js';
+import { registerSchemaCommand } from './commands/schema-command.js';
 import { VERSION } from './version.js';
 
 /** The `lean-ops` command tree; each command registers itself from its own file. */
@@ -13,5 +17,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerConfigCommand(program);
   registerIngestCommand(program);
+  registerSchedulerCommand(program);
+  registerRunCommand(program);
+  registerSchemaCommand(program);
+  registerDriftCommand(program);
   return program;
 }

@@ -19,7 +19,13 @@ export async function runCli(argv: readonly string[], stderr: NodeJS.WritableStr
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const e = err as Error;
-    if (e.name === 'ConfigError' || e.name === 'SchemaError') {
+    const code = (err as { code?: unknown }).code;
+    if (
+      code === 'config_invalid' ||
+      code === 'schema_invalid' ||
+      e.name === 'ConfigError' ||
+      e.name === 'SchemaError'
+    ) {
       stderr.write(`lean-ops: ${e.message}\n`);
       return EXIT.usage;
     }

@@ -20,6 +20,8 @@ export interface LeanOpsConfig {
   readonly dataDir: string;
   /** Ingest worker options from the file; the worker validates them (errors name `ingest.<key>`). */
   readonly ingest: Readonly<Record<string, unknown>>;
+  /** Scheduler options from the file; the scheduler validates them. */
+  readonly scheduler: Readonly<Record<string, unknown>>;
   /** Where the values came from, for the start-up log line. */
   readonly sources: readonly string[];
 }
@@ -158,6 +160,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LeanOpsConfig {
     metricsPort: config.metricsPort,
     dataDir: resolve(cwd, config.dataDir),
     ingest: config.ingest,
+    scheduler: config.scheduler,
     sources,
   };
 }

@@ -1,4 +1,5 @@
-import { ConfigError, formatZodIssues } from '@lean-ops/core';
+import { readEnvironment } from '@lean-ops/config';
+import { ConfigError } from '@lean-ops/core';
 import { z } from 'zod';
 import { queueOptionsSchema } from './options.js';
 
@@ -44,33 +45,13 @@ export function readServiceEnvironment(
   env: NodeJS.ProcessEnv,
   overrides: Partial<Record<keyof ServiceEnvironment, unknown>> = {},
 ): ServiceEnvironment {
-  const raw: Record<string, unknown> = {};
-  const issues: string[] = [];
-  for (const [key, name] of Object.entries(ENV)) {
-    const text = env[name];
-    if (text === undefined || text === '') continue;
-    if (key === 'queues') {
-      try {
-        raw[key] = JSON.parse(text);
-      } catch {
-        issues.push(`${name}: expected a JSON array of {"topic","url","dlqUrl"} (got ${text.slice(0, 40)})`);
-      }
-    } else raw[key] = text;
+  const parsed = readEnvironment('ingest service environment', serviceEnvironmentSchema, ENV, env, overrides, [
+    'queues',
+  ]);
+  if (parsed.sink === 'kinesis' && !parsed.kinesisStream) {
+    throw new ConfigError('ingest service environment', [
+      'LEAN_OPS_KINESIS_STREAM: required when LEAN_OPS_SINK=kinesis',
+    ]);
   }
-  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) raw[key] = value;
-  if (issues.length > 0) throw new ConfigError('ingest service environment', issues);
-  const parsed = serviceEnvironmentSchema.safeParse(raw);
-  if (parsed.success) {
-    if (parsed.data.sink === 'kinesis' && !parsed.data.kinesisStream) {
-      throw new ConfigError('ingest service environment', [
-        'LEAN_OPS_KINESIS_STREAM: required when LEAN_OPS_SINK=kinesis',
-      ]);
-    }
-    return parsed.data;
-  }
-  const named = formatZodIssues(parsed.error, raw).map((line) => {
-    const key = line.slice(0, line.search(/[.[:]/)) as keyof ServiceEnvironment;
-    return ENV[key] ? `${ENV[key]} (${line})` : line;
-  });
-  throw new ConfigError('ingest service environment', named);
+  return parsed;
 }

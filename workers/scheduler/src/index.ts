@@ -15,4 +15,13 @@ export { type CheckpointSet, initialRunState, type RunReport, type RunState } fr
 export { RunStepError } from './run-step-error.js';
 export { Scheduler, type SchedulerDeps } from './scheduler.js';
 export { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metrics.js';
+export { type SchedulerService, startSchedulerService } from './scheduler-service.js';
+export {
+  readSchedulerEnvironment,
+  SCHEDULER_ENV,
+  type SchedulerEnvironment,
+  schedulerEnvironmentSchema,
+} from './service-environment.js';
+export { openStateStores, type StateStores } from './state-stores.js';
 export { OUTCOMES, type Outcome, STEPS, type StepName, TRIGGERS, type Trigger } from './steps.js';
+export { syncConfigSchemas } from './sync-schemas.js';

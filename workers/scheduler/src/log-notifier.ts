@@ -6,6 +6,7 @@ export class LogNotifier implements Notifier {
   constructor(private readonly logger: Logger) {}
 
   async notify(notice: PipelineNotice): Promise<void> {
+    if (notice.kind === 'lag') return; // Prometheus gauges carry the lag locally
     if (notice.kind === 'missing_schema') {
       this.logger.warn(
         { topic: notice.topic, notice: notice.kind },

@@ -1,4 +1,4 @@
-import type { CheckpointStore, LakeSnapshots, PendingRecords } from '@lean-ops/core';
+import type { CheckpointStore, LakeSnapshots, Notifier, PendingRecords } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import type { RunHistory } from './run-history.js';
 import type { RunQueue } from './run-queue.js';
@@ -10,6 +10,8 @@ export interface RawWatcherOptions {
   readonly snapshots: LakeSnapshots;
   readonly checkpoints: CheckpointStore;
   readonly pending?: PendingRecords;
+  /** Receives the lag gauges (CloudWatch in AWS, for the alarms). */
+  readonly notifier: Notifier;
   readonly runs: RunQueue;
   readonly history: RunHistory;
   readonly metrics: SchedulerMetrics;
@@ -65,14 +67,22 @@ export class RawWatcher {
       metrics.runTriggers.inc({ topic, trigger: 'raw-advanced' });
       await runs.requestRun(topic, 'raw-advanced');
     }
-    if (this.options.pending) {
-      metrics.curationPending.set({ topic }, await this.options.pending.rawRecordsAfter(topic, cps.curated));
-    }
+    const pending = this.options.pending ? await this.options.pending.rawRecordsAfter(topic, cps.curated) : null;
+    if (pending !== null) metrics.curationPending.set({ topic }, pending);
     const caughtUp = curated === null || (cps.semantic !== null && cps.semantic.sequence >= curated.sequence);
     if (caughtUp) this.behindSince.delete(topic);
     else if (!this.behindSince.has(topic)) this.behindSince.set(topic, Date.now());
     const since = summary.caught_up_at ? Date.parse(summary.caught_up_at) : (this.behindSince.get(topic) ?? Date.now());
-    metrics.semanticLag.set({ topic }, caughtUp ? 0 : Math.max(0, (Date.now() - since) / 1000));
+    const lag = caughtUp ? 0 : Math.max(0, (Date.now() - since) / 1000);
+    metrics.semanticLag.set({ topic }, lag);
+    if (pending !== null) {
+      await this.options.notifier.notify({
+        kind: 'lag',
+        topic,
+        curationPendingRecords: pending,
+        semanticLagSeconds: Math.round(lag),
+      });
+    }
   }
 
   async close(): Promise<void> {

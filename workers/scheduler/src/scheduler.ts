@@ -75,6 +75,7 @@ export class Scheduler {
       snapshots: deps.snapshots,
       checkpoints: deps.checkpoints,
       ...(deps.pending && { pending: deps.pending }),
+      notifier: deps.notifier,
       runs: this.runs,
       history: this.history,
       metrics: this.metrics,

@@ -53,6 +53,19 @@ describe('Class: CloudWatchNotifier (moto CloudWatch)', () => {
     expect(await sum(cloudwatch, 'LeanOps', 'MissingSchema', 'alerts')).toBe(1);
   });
 
+  it('puts the lag gauges CurationPendingRecords and SemanticLagSeconds that the alarms watch', async () => {
+    // Prepare
+    const { cloudwatch } = await env.get();
+    const notifier = new CloudWatchNotifier({ client: cloudwatch, namespace: 'LeanOps/Lag' });
+
+    // Act
+    await notifier.notify({ kind: 'lag', topic: 'telemetry', curationPendingRecords: 1234, semanticLagSeconds: 61 });
+
+    // Assess
+    expect(await sum(cloudwatch, 'LeanOps/Lag', 'CurationPendingRecords', 'telemetry')).toBe(1234);
+    expect(await sum(cloudwatch, 'LeanOps/Lag', 'SemanticLagSeconds', 'telemetry')).toBe(61);
+  });
+
   it('uses the configured namespace, and sends nothing for a drift notice without columns', async () => {
     // Prepare
     const { cloudwatch } = await env.get();

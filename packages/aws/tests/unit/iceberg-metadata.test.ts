@@ -1,6 +1,6 @@
 import { PermanentError } from '@lean-ops/core';
 import { describe, expect, it } from 'vitest';
-import { currentIcebergSnapshot } from '../../src/index.js';
+import { currentIcebergSnapshot, icebergRecordsAddedAfter } from '../../src/index.js';
 import { icebergMetadataJson, TWO_SNAPSHOTS } from '../helpers/iceberg.js';
 
 const LOCATION = 's3://lake/warehouse/curated.db/telemetry';
@@ -56,5 +56,20 @@ describe('Function: currentIcebergSnapshot', () => {
     expect(() => currentIcebergSnapshot('{"current-snapshot-id": 5}', SOURCE)).toThrow(
       `Iceberg metadata ${SOURCE} is malformed: format-version: `,
     );
+  });
+
+  it('sums added-records of the snapshots after a sequence (the curation backlog), 0 when none', () => {
+    const json = icebergMetadataJson(
+      's3://lake/raw',
+      [
+        { id: '3051729675574597004', sequence: 1, summary: { 'added-records': '500' } },
+        { id: '8930417267512038593', sequence: 2, summary: { 'added-records': '120' } },
+        { id: '9130417267512038593', sequence: 3, summary: { 'added-records': '7' } },
+      ],
+      '9130417267512038593',
+    );
+    expect(icebergRecordsAddedAfter(json, 'm.json', 0)).toBe(627);
+    expect(icebergRecordsAddedAfter(json, 'm.json', 1)).toBe(127);
+    expect(icebergRecordsAddedAfter(json, 'm.json', 3)).toBe(0);
   });
 });

@@ -1,7 +1,14 @@
 /** What the scheduler tells operators about (contract §7: drift and missing schemas). */
 export type PipelineNotice =
   | { readonly kind: 'missing_schema'; readonly topic: string }
-  | { readonly kind: 'drift'; readonly topic: string; readonly columns: readonly string[] };
+  | { readonly kind: 'drift'; readonly topic: string; readonly columns: readonly string[] }
+  /** The lag gauges alarms watch (contract §7): curation pending records, semantic lag. */
+  | {
+      readonly kind: 'lag';
+      readonly topic: string;
+      readonly curationPendingRecords: number;
+      readonly semanticLagSeconds: number;
+    };
 
 /**
  * Operator notifications: a CloudWatch metric in AWS, a log line locally. Drift entries

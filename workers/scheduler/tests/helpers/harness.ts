@@ -9,7 +9,13 @@ import {
   ensureStateTables,
   type StateTableNames,
 } from '@lean-ops/aws';
-import { type EncodedRecord, encodeRawRecord, type SemanticSchema, transformMessage } from '@lean-ops/core';
+import {
+  type EncodedRecord,
+  encodeRawRecord,
+  type JobRunner,
+  type SemanticSchema,
+  transformMessage,
+} from '@lean-ops/core';
 import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
 import { LandingSink, type RedisServer, startRedisServer } from '@lean-ops/local';
 import { createLogger, type LogLevel } from '@lean-ops/logger';
@@ -44,11 +50,17 @@ let unique = 0;
  * DynamoDB state adapters on DynamoDB Local (tables with a per-test prefix), the local
  * runner; `startScheduler` runs the real BullMQ scheduler on the real Redis.
  */
-export async function localPipeline(servers: Servers, redisUrl = servers.redis.url) {
+export async function localPipeline(
+  servers: Servers,
+  options: { redisUrl?: string; wrapJobs?: (jobs: JobRunner) => JobRunner } = {},
+) {
+  const redisUrl = options.redisUrl ?? servers.redis.url;
   const id = `t${process.pid}_${++unique}`;
   const dir = mkdtempSync(join(tmpdir(), 'scheduler-'));
-  const lake = await DuckDbLake.open({ path: join(dir, 'lake.duckdb') });
+  const lakePath = join(dir, 'lake.duckdb');
+  const lake = await DuckDbLake.open({ path: lakePath });
   const runner = new DuckDbJobRunner(lake);
+  const jobs = options.wrapJobs ? options.wrapJobs(runner) : runner;
   const landing = new LandingSink({ dir: join(dir, 'landing') });
   const dynamo = new DynamoDBClient(awsClientConfig(servers.dynamo.endpoint));
   const tables: StateTableNames = {
@@ -89,6 +101,8 @@ export async function localPipeline(servers: Servers, redisUrl = servers.redis.u
     id,
     dir,
     lake,
+    lakePath,
+    tables,
     checkpoints,
     schemas,
     drift,
@@ -114,7 +128,7 @@ export async function localPipeline(servers: Servers, redisUrl = servers.redis.u
           schemas,
           drift,
           snapshots: runner,
-          jobs: runner,
+          jobs,
           pending: runner,
           notifier: new LogNotifier(logger),
           registry,

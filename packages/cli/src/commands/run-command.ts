@@ -1,0 +1,68 @@
+import { ConfigError } from '@lean-ops/core';
+import { createRedis, RunHistory, RunQueue, type RunReport } from '@lean-ops/worker-scheduler';
+import type { Command } from 'commander';
+import { print, type SchedulerFlags, schedulerContext, withSchedulerFlags } from './scheduler-context.js';
+
+interface RunFlags extends SchedulerFlags {
+  topic: string;
+  wait?: boolean;
+  timeout: string;
+  json?: boolean;
+}
+
+/** `lean-ops run --topic T`: an on-demand run, merged with one already queued for the topic. */
+export function registerRunCommand(program: Command): void {
+  withSchedulerFlags(
+    program
+      .command('run')
+      .description('ask the scheduler for a run of one topic now (at most one runs and one waits per topic)')
+      .requiredOption('-t, --topic <topic>', 'the topic to run'),
+  )
+    .option('-w, --wait', 'wait for the run to finish and print its report')
+    .option('--timeout <seconds>', 'longest wait with --wait', '900')
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: RunFlags) => {
+      const { config, env } = schedulerContext(flags);
+      if (!config.topics.some((t) => t.name === flags.topic)) {
+        throw new ConfigError('--topic', [
+          `"${flags.topic}" is not a configured topic (${config.topics.map((t) => t.name).join(', ')})`,
+        ]);
+      }
+      const prefix = String(config.scheduler.prefix ?? 'lean-ops');
+      const connection = createRedis(env.redisUrl);
+      const runs = new RunQueue({ connection, prefix, attempts: 3, retryBackoffMs: 10_000 });
+      try {
+        const asked = new Date().toISOString();
+        const id = await runs.requestRun(flags.topic, 'manual');
+        if (!flags.wait) {
+          print(flags.json ? JSON.stringify({ topic: flags.topic, job_id: id }) : `run of ${flags.topic} requested`);
+          return;
+        }
+        const report = await waitForReport(new RunHistory(connection, prefix, 1), flags.topic, asked, flags);
+        print(flags.json ? JSON.stringify(report) : describe(report));
+        if (report.outcome === 'Failed') process.exitCode = 1;
+      } finally {
+        await runs.close();
+        connection.disconnect();
+      }
+    });
+}
+
+async function waitForReport(history: RunHistory, topic: string, since: string, flags: RunFlags): Promise<RunReport> {
+  const deadline = Date.now() + Number(flags.timeout) * 1000;
+  while (Date.now() < deadline) {
+    const [latest] = await history.recent(topic, 1);
+    // The first run that started after the request holds everything committed before it.
+    if (latest && latest.started_at >= since) return latest;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`no run of ${topic} finished within ${flags.timeout} s: is a scheduler running on this Redis?`);
+}
+
+function describe(report: RunReport): string {
+  const steps = Object.entries(report.timings)
+    .map(([step, ms]) => `${step} ${ms} ms`)
+    .join(', ');
+  const failure = report.outcome === 'Failed' ? `\nfailed at ${report.failed_step}: ${report.error?.message}` : '';
+  return `${report.topic}: ${report.outcome}${failure}\nsteps: ${steps}`;
+}

@@ -1,0 +1,162 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type JobRunner, parseSemanticSchema } from '@lean-ops/core';
+import { DuckDbLake } from '@lean-ops/lake';
+import { startRedisServer } from '@lean-ops/local';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRedis, RunQueue } from '../../src/index.js';
+import { type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/scheduler-process.ts', import.meta.url));
+const schema = parseSemanticSchema({
+  topic: 'sensors',
+  version: 1,
+  columns: [{ name: 'temperature', type: 'double' }],
+});
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('scheduler crash and Redis restart (real processes, Redis, DynamoDB Local, DuckDB)', () => {
+  let servers: Servers;
+  let p: LocalPipeline;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    servers = await startServers();
+  });
+  afterAll(async () => {
+    await servers?.stop();
+  });
+  afterEach(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await p?.close();
+  });
+
+  it('resumes a run whose worker was SIGKILLed between steps, moving no checkpoint twice', async () => {
+    p = await localPipeline(servers);
+    await p.registerSchema(schema);
+    await p.land(
+      'sensors',
+      Array.from({ length: 5 }, (_, i) => ({ temperature: i })),
+      (i) => `c${i}`,
+    );
+    await p.lake.close(); // the scheduler processes own the lake now (one writer)
+    const ledger = join(p.dir, 'ledger.txt');
+    writeFileSync(ledger, '');
+    const lines = () => readFileSync(ledger, 'utf8').split('\n').filter(Boolean);
+    const start = (pauseAfter?: string) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: {
+          ...process.env,
+          LEDGER: ledger,
+          REDIS_URL: servers.redis.url,
+          DYNAMO_ENDPOINT: servers.dynamo.endpoint,
+          CHECKPOINTS_TABLE: p.tables.checkpoints,
+          SCHEMAS_TABLE: p.tables.schemas,
+          DRIFT_TABLE: p.tables.driftLog,
+          LAKE_PATH: p.lakePath,
+          PREFIX: p.prefix,
+          TOPICS: 'sensors',
+          ...(pauseAfter && { PAUSE_AFTER: pauseAfter }),
+        },
+      });
+      children.push(child);
+      return child;
+    };
+
+    const first = start('curated');
+    await waitFor('the first scheduler', () => lines().some((l) => l.endsWith(' ready')));
+    const connection = createRedis(servers.redis.url);
+    const runs = new RunQueue({ connection, prefix: p.prefix, attempts: 3, retryBackoffMs: 50 });
+    await runs.requestRun('sensors', 'manual');
+    await waitFor('the pause after UpdateCurationCheckpoint', () => lines().some((l) => l.endsWith(' paused')));
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+
+    const second = start();
+    await waitFor('the resumed run to finish', () => lines().find((l) => l.includes(' report ')), 45_000);
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('exit', resolve));
+    await runs.close();
+    connection.disconnect();
+
+    const events = lines().map((l) => l.slice(l.indexOf(' ') + 1));
+    expect(events.filter((e) => e.startsWith('curation '))).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('semantic '))).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('advance curated'))).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('advance semantic'))).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('report '))).toEqual(['report FullPipelineSuccess']);
+    const secondPid = String(second.pid);
+    expect(
+      lines()
+        .find((l) => l.includes(' semantic '))
+        ?.startsWith(secondPid),
+    ).toBe(true);
+
+    const lake = await DuckDbLake.open({ path: p.lakePath });
+    try {
+      expect(await lake.query('SELECT count(*)::INT AS n FROM semantic.sensors')).toEqual([{ n: 5 }]);
+      const cps = await p.checkpoints.get('sensors');
+      expect(cps.curated).toEqual(await lake.currentSnapshot('sensors', 'raw'));
+      expect(cps.semantic).toEqual(await lake.currentSnapshot('sensors', 'curated'));
+    } finally {
+      await lake.close();
+    }
+  }, 120_000);
+
+  it('completes a run cleanly when Redis restarts in the middle of it', async () => {
+    const redisDir = mkdtempSync(join(tmpdir(), 'redis-aof-'));
+    let redis = await startRedisServer({ dataDir: redisDir });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => undefined;
+    const inCuration = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let curations = 0;
+    const wrapJobs = (jobs: JobRunner): JobRunner => ({
+      async runCuration(request, signal) {
+        curations += 1;
+        entered();
+        await gate;
+        return jobs.runCuration(request, signal);
+      },
+      runSemantic: (request, signal) => jobs.runSemantic(request, signal),
+    });
+    p = await localPipeline(servers, { redisUrl: redis.url, wrapJobs });
+    await p.registerSchema(schema);
+    const { scheduler } = await p.startScheduler({ topics: ['sensors'], lockDurationMs: 10_000 });
+    await p.land('sensors', [{ temperature: 1 }, { temperature: 2 }]);
+    await scheduler.requestRun('sensors');
+    await inCuration;
+
+    await redis.stop();
+    redis = await startRedisServer({ dataDir: redisDir, port: redis.port });
+    release();
+
+    const report = await p.nextReport(() => true, 45_000);
+    expect(report.outcome).toBe('FullPipelineSuccess');
+    expect(report.semantic_records_written).toBe(2);
+    const cps = await p.checkpoints.get('sensors');
+    expect(cps.semantic).toEqual(await p.lake.currentSnapshot('sensors', 'curated'));
+    expect(curations).toBeLessThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(p.reports.filter((r) => r.outcome === 'FullPipelineSuccess')).toHaveLength(1);
+    await p.close();
+    await redis.stop();
+  }, 120_000);
+});
