@@ -1,8 +1,10 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 // Thin on purpose (sst/monorepo-template): `app()` names the app and its providers, `run()`
-// imports one file per concern and returns the outputs. Per-stage sizes live in stacks/stage.ts.
-// SST forbids top-level imports here, so both functions import dynamically.
+// wires one file per concern under stacks/ and returns the outputs. Per-stage sizes live in
+// stacks/stage.ts; topics, metrics port and alarm thresholds in the app config file
+// (stacks/deploy-config.ts). SST forbids top-level imports here, so both functions import
+// dynamically.
 
 export default $config({
   async app(input) {
@@ -23,14 +25,104 @@ export default $config({
   },
   async run() {
     const { stageConfig } = await import('./stacks/stage');
+    const { stageNames } = await import('./stacks/names');
+    const { checkStageAgainstConfig, loadDeployConfig } = await import('./stacks/deploy-config');
+    const { glueArtifacts } = await import('./stacks/glue-artifacts');
+    const { currentAccount } = await import('./stacks/account');
+    const { createStageKey } = await import('./stacks/kms');
+    const { createNetwork } = await import('./stacks/network');
+    const { createBuckets } = await import('./stacks/buckets');
+    const { createTopicQueues } = await import('./stacks/queues');
+    const { createCatalog } = await import('./stacks/catalog');
+    const { createDeliveryStreams } = await import('./stacks/firehose');
+    const { createGlueJobs } = await import('./stacks/glue-jobs');
+    const { createStateTables } = await import('./stacks/state-tables');
+    const { createRedis } = await import('./stacks/redis');
+    const { createManagedPrometheus } = await import('./stacks/managed-prometheus');
+    const { createServices } = await import('./stacks/services');
+    const { createIngestAutoscaling } = await import('./stacks/ingest-autoscaling');
+    const { createAlarms } = await import('./stacks/alarms');
+
     const stage = stageConfig($app.stage);
-    // No resources yet: the queues, ingest service, Firehose streams, Glue jobs and alarms
-    // arrive with their own stacks (one file per concern under stacks/), each reading `stage`.
+    const names = stageNames(stage.stage);
+    // Both read before any resource exists, so a missing file fails the deploy up front.
+    const deploy = loadDeployConfig($cli.paths.root, process.env);
+    checkStageAgainstConfig(stage, deploy);
+    const artifacts = glueArtifacts($cli.paths.root, process.env);
+    const { topics } = deploy;
+    const account = currentAccount();
+
+    const key = createStageKey(stage, account, names.prefix);
+    const network = createNetwork(stage, account, deploy.config.metricsPort);
+    const buckets = createBuckets(stage, key.arn);
+    const queues = createTopicQueues(stage, names, topics, key.arn);
+    const catalog = createCatalog(stage, names, account, buckets.warehouse.bucket);
+    const lake = { stage, names, account, topics, buckets, catalog, keyArn: key.arn };
+    const streams = createDeliveryStreams(lake);
+    const glue = createGlueJobs({ ...lake, artifacts });
+    const tables = createStateTables(stage, names, key.arn);
+    const { redis, urlSecret } = createRedis({
+      stage,
+      prefix: names.prefix,
+      subnets: network.vpc.privateSubnets,
+      securityGroupId: network.redisSecurityGroup.id,
+      keyArn: key.arn,
+    });
+    const prometheus = stage.managedPrometheus ? createManagedPrometheus(names.prefix, account) : undefined;
+    const services = createServices({
+      stage,
+      names,
+      account,
+      deploy,
+      network,
+      queues,
+      streams,
+      buckets,
+      catalog,
+      tables,
+      glue,
+      redisUrlSecretArn: urlSecret.arn,
+      keyArn: key.arn,
+      prometheus,
+    });
+    createIngestAutoscaling({
+      stage,
+      service: services.ingest,
+      clusterName: services.cluster.nodes.cluster.name,
+      queues,
+    });
+    const alarms = createAlarms({
+      stage,
+      prefix: names.prefix,
+      queues,
+      thresholds: deploy.config.thresholds,
+      keyArn: key.arn,
+    });
+
     return {
       stage: stage.stage,
       profile: stage.profile,
       removal: stage.removal,
       protect: stage.protect,
+      topics: [...topics],
+      queues: Object.fromEntries(queues.map(({ topic, queue }) => [topic, queue.url])),
+      glueJobs: {
+        bootstrap: glue.jobs.bootstrap.name,
+        curation: glue.jobs.curation.name,
+        semantic: glue.jobs.semantic.name,
+      },
+      // Cloud Map names a Prometheus in the VPC scrapes (SRV records carry the metrics port).
+      metricsTargets: {
+        ingest: services.ingest.service,
+        dlqProcessor: services.dlqProcessor.service,
+        scheduler: services.scheduler.service,
+      },
+      metricsPort: deploy.config.metricsPort,
+      alarmTopic: alarms.topic.arn,
+      redisHost: redis.host,
+      ...(prometheus
+        ? { prometheusRemoteWrite: $interpolate`${prometheus.workspace.prometheusEndpoint}api/v1/remote_write` }
+        : {}),
     };
   },
 });

@@ -6,7 +6,8 @@
 #   4. Java >= 17 (Spark and DynamoDB Local run on it)
 #   5. The Iceberg Spark runtime jar (Glue 5.1's Iceberg) in .cache/jars
 #   6. redis-server (tests spawn their own instances on free ports)
-#   7. A summary of versions
+#   7. Chromium (Debian's chromium package; the status page tests drive it headless)
+#   8. A summary of versions
 #
 # Idempotent: every step checks first and says "already up to date" when there is
 # nothing to do, so a second run takes seconds. Used by newcomers (`npm run provision`)
@@ -278,6 +279,39 @@ REDIS_VERSION="$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
 info "redis-server $REDIS_VERSION"
 
 # ---------------------------------------------------------------------------
+# The status page tests launch this executable through playwright-core (no browser download).
+CHROMIUM="${LEAN_OPS_CHROMIUM:-/usr/bin/chromium}"
+step "chromium ($CHROMIUM)"
+if [ -x "$CHROMIUM" ]; then
+  info "already installed: $CHROMIUM"
+else
+  [ -z "${LEAN_OPS_CHROMIUM:-}" ] ||
+    die "LEAN_OPS_CHROMIUM=$LEAN_OPS_CHROMIUM is not an executable" "point it at a Chromium executable, or unset it to use Debian's /usr/bin/chromium"
+  if [ "$(id -u)" != "0" ]; then
+    die "chromium not found at $CHROMIUM (the status page tests drive it headless)" \
+      "install it and rerun this script:" \
+      "  Debian:  sudo apt-get install --no-install-recommends chromium" \
+      "  Ubuntu:  install a non-snap Chromium and set LEAN_OPS_CHROMIUM to its executable" \
+      "  macOS:   brew install --cask chromium, then set LEAN_OPS_CHROMIUM to its executable"
+  fi
+  command -v apt-get >/dev/null 2>&1 ||
+    die "chromium not found and apt-get is not available to install it" "install Chromium with your OS package manager and set LEAN_OPS_CHROMIUM to its executable"
+  info "apt-get update"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+    die "apt-get update failed" "check the apt sources and network, then rerun"
+  info "apt-get install chromium"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium ||
+    die "apt-get install chromium failed" "check the output above, then rerun"
+  [ -x "$CHROMIUM" ] ||
+    die "$CHROMIUM is still missing after installing chromium" "check 'dpkg -L chromium'"
+  info "installed $CHROMIUM"
+fi
+# Debian's launcher script prints shell noise on stderr; the first line of stdout is "Chromium <version> ...".
+CHROMIUM_VERSION="$("$CHROMIUM" --version 2>/dev/null | sed -n 's/^Chromium \([^ ]*\).*/\1/p' | head -n1)"
+[ -n "$CHROMIUM_VERSION" ] || die "$CHROMIUM --version printed no Chromium version" "check that $CHROMIUM is Chromium: run '$CHROMIUM --headless --version'"
+info "chromium $CHROMIUM_VERSION"
+
+# ---------------------------------------------------------------------------
 step "summary"
 venv_pkg_version() {
   "$VENV/bin/python" -c 'import sys; from importlib.metadata import version; print(version(sys.argv[1]))' "$1" 2>/dev/null ||
@@ -295,5 +329,6 @@ printf '    %-14s %s\n' \
   pytest "$(venv_pkg_version pytest)" \
   java "$JAVA_VERSION" \
   iceberg-jar "${ICEBERG_ARTIFACT##*:} (${ICEBERG_JAR#"$ROOT"/})" \
-  redis-server "$REDIS_VERSION"
+  redis-server "$REDIS_VERSION" \
+  chromium "$CHROMIUM_VERSION ($CHROMIUM)"
 printf '\nprovision: done in %ss\n' "$((SECONDS - START_SECONDS))"

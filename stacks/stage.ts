@@ -5,6 +5,9 @@
  * Stages: `prod`, `staging` (prod-shaped, smaller and disposable) and `dev`; any other valid
  * name (personal stages such as `alice`, CI's `ci`, `pr-123`) gets the `dev` settings.
  *
+ * Alarm thresholds are not here: they come from the app config file's `thresholds` (contract
+ * §7 defaults), the same file the scheduler reads, so a process and its alarm cannot disagree.
+ *
  * Plain TypeScript with no imports, so that it runs under vitest and the root tsconfig
  * without the SST platform.
  */
@@ -19,135 +22,189 @@ export type FargateSize =
 /** The values CloudWatch Logs accepts for `retentionInDays` (up to two years). */
 export type LogRetentionDays = 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180 | 365 | 400 | 545 | 731;
 
-/** Alarm and scheduling thresholds: pipeline contract §7, same names as the app config's `thresholds`. */
-export interface Thresholds {
-  /** DLQ oldest-message age alarm. @defaultValue 604800 (7 days, contract §7) */
-  readonly dlqMaxAgeSeconds: number;
-  /** Curation backlog alarm: RAW records not yet curated. @defaultValue 100000 (contract §7) */
-  readonly curationPendingRecords: number;
-  /** Semantic lag alarm. @defaultValue 7200 (2 hours, contract §7) */
-  readonly semanticLagSeconds: number;
-  /** Scheduled pipeline run per topic. @defaultValue 900 (every 15 minutes, contract §7) */
-  readonly triggerIntervalSeconds: number;
-  /** A run that wrote more records than this starts again at once. @defaultValue 10000 (contract §6, §7) */
-  readonly backlogRecords: number;
-}
+/** Glue worker types of Glue 5.x Spark jobs this project sizes for. */
+export type GlueWorkerType = 'G.1X' | 'G.2X';
 
 export interface StageConfig {
   /** The stage name this configuration was built for. */
   readonly stage: string;
   /** Which settings table applied: `dev` for every stage that is not `staging` or `prod`. */
   readonly profile: StageProfile;
-  /** SST removal policy: `retain` keeps buckets and tables on `sst remove`. */
+  /** SST removal policy: `retain` keeps buckets, tables, queues, keys and catalog on `sst remove`. */
   readonly removal: 'retain' | 'remove';
   /** SST `protect`: refuses `sst remove` on the stage. */
   readonly protect: boolean;
+  /** DynamoDB deletion protection on the state tables. */
+  readonly deletionProtection: boolean;
+  /** NAT for the private subnets the tasks run in: `ec2` (fck-nat instance, cheap) or `managed` (NAT Gateway). */
+  readonly nat: 'ec2' | 'managed';
   readonly ingest: {
     /** Fewest ingest tasks the service scales in to. */
     readonly minTasks: number;
     /** Most ingest tasks the service scales out to. */
     readonly maxTasks: number;
+    /** Target of the scaling policy: visible messages (all topic queues) per running task. */
+    readonly backlogPerTaskTarget: number;
     readonly size: FargateSize;
   };
+  /** The DLQ processor: one task. */
+  readonly dlqProcessor: { readonly size: FargateSize };
+  /** The scheduler: exactly one task (BullMQ job schedulers are upserted from one place). */
+  readonly scheduler: { readonly size: FargateSize };
   readonly dlq: {
     /** Receives before SQS moves a message to the topic's DLQ. */
     readonly maxReceiveCount: number;
   };
-  /** CloudWatch log group retention for services and jobs. */
+  /** SQS message retention (SQS accepts 60 s to 14 days). */
+  readonly queueRetentionSeconds: { readonly source: number; readonly dlq: number };
+  /** CloudWatch log group retention for services, jobs and delivery streams. */
   readonly logRetentionDays: LogRetentionDays;
+  /** S3 lifecycle expirations, in days, of what is only kept for investigation. */
+  readonly expirationDays: {
+    readonly quarantine: number;
+    readonly firehoseErrors: number;
+    readonly jobResults: number;
+  };
   /** Firehose → Iceberg buffering hints (Iceberg destination: 0–900 s, 1–128 MiB). */
   readonly firehose: {
     readonly bufferingIntervalSeconds: number;
     readonly bufferingSizeMiB: number;
   };
-  /** DynamoDB point-in-time recovery on the state tables (checkpoints, registry). */
+  /** DynamoDB point-in-time recovery on the state tables (checkpoints, schemas, drift log). */
   readonly pointInTimeRecovery: boolean;
-  readonly thresholds: Thresholds;
+  /** ElastiCache (Valkey) for BullMQ: node type without the `cache.` prefix, and read replicas. */
+  readonly redis: { readonly instance: string; readonly replicas: number };
+  readonly glue: {
+    readonly workerType: GlueWorkerType;
+    /** Workers per curation / semantic run (bootstrap runs on the minimum of 2). */
+    readonly workers: number;
+    /** Job timeouts in minutes: a stuck run is stopped and the scheduler retries it. */
+    readonly timeoutMinutes: { readonly bootstrap: number; readonly curation: number; readonly semantic: number };
+  };
+  /** Amazon Managed Prometheus workspace and an ADOT collector sidecar in every task. */
+  readonly managedPrometheus: boolean;
+  /** CloudWatch namespace of the scheduler's metrics and of the alarms on them. */
+  readonly cloudwatchNamespace: string;
 }
 
 export type StageProfile = 'dev' | 'staging' | 'prod';
 
-/** What a profile decides; `stage` and `profile` are added by {@link stageConfig}. */
-type ProfileSettings = Omit<StageConfig, 'stage' | 'profile'>;
+/** What a profile decides; `stage`, `profile` and the stage-derived values are added by {@link stageConfig}. */
+type ProfileSettings = Omit<StageConfig, 'stage' | 'profile' | 'cloudwatchNamespace'>;
 
 /** Stage names SST, CloudFormation-style resource names and S3 bucket prefixes all accept. */
 export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 
-/** Contract §7 defaults; the same on every stage so that an alarm means the same thing everywhere. */
-export const CONTRACT_THRESHOLDS: Thresholds = Object.freeze({
-  dlqMaxAgeSeconds: 7 * 24 * 60 * 60,
-  curationPendingRecords: 100_000,
-  semanticLagSeconds: 2 * 60 * 60,
-  triggerIntervalSeconds: 15 * 60,
-  backlogRecords: 10_000,
-} satisfies Thresholds);
+/** The scheduler's default namespace; prod uses it as is. */
+export const CLOUDWATCH_NAMESPACE = 'LeanOps';
+
+const DAY = 24 * 60 * 60;
 
 const PROFILES = {
   dev: {
     /** @defaultValue `remove`, unprotected: dev and personal stages are disposable. */
     removal: 'remove',
     protect: false,
+    deletionProtection: false,
+    /** @defaultValue fck-nat on a t4g.nano: a NAT Gateway per AZ would cost more than the rest of the stage. */
+    nat: 'ec2',
     ingest: {
       /** @defaultValue 1..2 tasks: enough to see scaling happen, cheap to leave running. */
       minTasks: 1,
       maxTasks: 2,
+      /** @defaultValue 1,000 messages per task: a small backlog already scales out, so scaling is easy to watch. */
+      backlogPerTaskTarget: 1_000,
       /** @defaultValue 0.25 vCPU / 1 GB: one worker peaks near 225 MB RSS (docs/ingest.md bench), 64 MiB buffer cap. */
       size: { cpu: '0.25 vCPU', memory: '1 GB' },
     },
+    dlqProcessor: { size: { cpu: '0.25 vCPU', memory: '0.5 GB' } },
+    scheduler: { size: { cpu: '0.25 vCPU', memory: '0.5 GB' } },
     /** @defaultValue 3: a failing message reaches the DLQ within seconds while developing. */
     dlq: { maxReceiveCount: 3 },
+    /** @defaultValue 4 days (SQS default) / 14 days: the DLQ keeps messages past the 7-day age alarm. */
+    queueRetentionSeconds: { source: 4 * DAY, dlq: 14 * DAY },
     /** @defaultValue 7 days: long enough to debug last week's run, short enough to cost nothing. */
     logRetentionDays: 7,
+    expirationDays: { quarantine: 14, firehoseErrors: 14, jobResults: 7 },
     /** @defaultValue 60 s / 1 MiB: data shows up in RAW within a minute; small files do not matter here. */
     firehose: { bufferingIntervalSeconds: 60, bufferingSizeMiB: 1 },
     /** @defaultValue off: dev tables are thrown away with the stage. */
     pointInTimeRecovery: false,
-    thresholds: CONTRACT_THRESHOLDS,
+    /** @defaultValue t4g.micro, no replica: BullMQ state of a dev stage is disposable. */
+    redis: { instance: 't4g.micro', replicas: 0 },
+    glue: { workerType: 'G.1X', workers: 2, timeoutMinutes: { bootstrap: 30, curation: 60, semantic: 60 } },
+    /** @defaultValue off: a Prometheus in the VPC (or none) scrapes dev through Cloud Map. */
+    managedPrometheus: false,
   },
   staging: {
     /** @defaultValue `remove`, unprotected: staging is rebuilt from code and holds no data of record. */
     removal: 'remove',
     protect: false,
+    deletionProtection: false,
+    nat: 'ec2',
     ingest: {
       /** @defaultValue 1..4 tasks: exercises scale-out under load tests without prod's floor. */
       minTasks: 1,
       maxTasks: 4,
+      /** @defaultValue 10,000 messages per task: prod's target, so load tests scale as prod will. */
+      backlogPerTaskTarget: 10_000,
       /** @defaultValue 0.5 vCPU / 1 GB: half of prod's task, so load tests show per-task limits early. */
       size: { cpu: '0.5 vCPU', memory: '1 GB' },
     },
+    dlqProcessor: { size: { cpu: '0.25 vCPU', memory: '0.5 GB' } },
+    scheduler: { size: { cpu: '0.25 vCPU', memory: '1 GB' } },
     /** @defaultValue 10: same as prod, so retry and DLQ behaviour is rehearsed as it will run. */
     dlq: { maxReceiveCount: 10 },
+    queueRetentionSeconds: { source: 4 * DAY, dlq: 14 * DAY },
     /** @defaultValue 30 days: covers a release cycle of investigations. */
     logRetentionDays: 30,
+    expirationDays: { quarantine: 30, firehoseErrors: 30, jobResults: 14 },
     /** @defaultValue 300 s / 64 MiB: prod's latency, smaller files because traffic is lower. */
     firehose: { bufferingIntervalSeconds: 300, bufferingSizeMiB: 64 },
     /** @defaultValue on: restores are rehearsed here before they are needed in prod. */
     pointInTimeRecovery: true,
-    thresholds: CONTRACT_THRESHOLDS,
+    redis: { instance: 't4g.small', replicas: 0 },
+    glue: { workerType: 'G.1X', workers: 4, timeoutMinutes: { bootstrap: 30, curation: 120, semantic: 120 } },
+    managedPrometheus: false,
   },
   prod: {
     /** @defaultValue `retain` and protected: buckets and tables outlive a mistaken `sst remove`. */
     removal: 'retain',
     protect: true,
+    deletionProtection: true,
+    /** @defaultValue managed NAT Gateways: no single instance between the workers and AWS APIs. */
+    nat: 'managed',
     ingest: {
       /** @defaultValue 2..10 tasks: two keep ingest up through a task or AZ loss; 10 × ~4k msg/s (bench) ≈ 40k msg/s. */
       minTasks: 2,
       maxTasks: 10,
+      /** @defaultValue 10,000 messages per task: ~2.5 s of work for one task at the measured ~4k msg/s. */
+      backlogPerTaskTarget: 10_000,
       /** @defaultValue 1 vCPU / 2 GB: Node uses one core (~263 µs CPU per message measured); 2 GB is ~9× the peak RSS. */
       size: { cpu: '1 vCPU', memory: '2 GB' },
     },
+    dlqProcessor: { size: { cpu: '0.5 vCPU', memory: '1 GB' } },
+    scheduler: { size: { cpu: '0.5 vCPU', memory: '1 GB' } },
     /**
      * @defaultValue 10: RETRY backoff (2 s × 2^(n−1), capped at 300 s) then spans ~13 minutes of
      * transient errors, and receives spent on worker restarts during deploys rarely reach the limit.
      */
     dlq: { maxReceiveCount: 10 },
+    /** @defaultValue 14 days (SQS maximum) on both: a long ingest outage loses nothing for two weeks. */
+    queueRetentionSeconds: { source: 14 * DAY, dlq: 14 * DAY },
     /** @defaultValue 90 days: a quarter of history for incident review. */
     logRetentionDays: 90,
+    /** @defaultValue a year of quarantine (evidence for device owners), 90 days of delivery errors and results. */
+    expirationDays: { quarantine: 365, firehoseErrors: 90, jobResults: 90 },
     /** @defaultValue 300 s / 128 MiB: fewer, larger Iceberg files; 5 min stays well inside the 15 min trigger. */
     firehose: { bufferingIntervalSeconds: 300, bufferingSizeMiB: 128 },
     /** @defaultValue on: checkpoints and registries are the pipeline's memory. */
     pointInTimeRecovery: true,
-    thresholds: CONTRACT_THRESHOLDS,
+    /** @defaultValue m7g.large with one replica in another AZ: BullMQ state survives a node loss. */
+    redis: { instance: 'm7g.large', replicas: 1 },
+    glue: { workerType: 'G.2X', workers: 10, timeoutMinutes: { bootstrap: 30, curation: 180, semantic: 180 } },
+    /** @defaultValue on: metrics land in AMP without operating a Prometheus server. */
+    managedPrometheus: true,
   },
 } as const satisfies Record<StageProfile, ProfileSettings>;
 
@@ -169,18 +226,13 @@ export function stageConfig(stage: string): StageConfig {
     );
   }
   const profile = stageProfile(stage);
-  const settings: ProfileSettings = PROFILES[profile];
-  // Fresh nested objects on every call: a caller that mutates its copy cannot change another stack's.
+  // A deep copy on every call: a caller that mutates its copy cannot change another stack's.
+  const settings: ProfileSettings = structuredClone(PROFILES[profile]);
   return {
     stage,
     profile,
-    removal: settings.removal,
-    protect: settings.protect,
-    ingest: { ...settings.ingest, size: { ...settings.ingest.size } },
-    dlq: { ...settings.dlq },
-    logRetentionDays: settings.logRetentionDays,
-    firehose: { ...settings.firehose },
-    pointInTimeRecovery: settings.pointInTimeRecovery,
-    thresholds: { ...settings.thresholds },
+    ...settings,
+    // Stages sharing an account (dev and personal stages) must not feed each other's alarms.
+    cloudwatchNamespace: profile === 'prod' ? CLOUDWATCH_NAMESPACE : `${CLOUDWATCH_NAMESPACE}/${stage}`,
   };
 }

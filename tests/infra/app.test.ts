@@ -14,16 +14,32 @@ describe('sst.config.ts under Pulumi mocks', () => {
       home: 'aws',
       providers: { aws: { version: '7.20.0' } },
     });
-    expect(outputs).toEqual({ stage: 'prod', profile: 'prod', removal: 'retain', protect: true, _protect: true });
-    expect(resources).toEqual([]); // no stacks yet: later issues add them
+    expect(outputs).toMatchObject({ stage: 'prod', profile: 'prod', removal: 'retain', protect: true, _protect: true });
+    expect(outputs).toMatchObject({
+      topics: ['telemetry', 'alerts'],
+      glueJobs: {
+        bootstrap: 'lean-ops-prod-bootstrap',
+        curation: 'lean-ops-prod-curation',
+        semantic: 'lean-ops-prod-semantic',
+      },
+      metricsPort: 9464,
+    });
+    expect(resources.length).toBeGreaterThan(100);
+  });
+
+  it('needs nothing from the sst CLI but the account bootstrap (the asset repository for images)', async () => {
+    const { rpcCalls } = await runAppUnderMocks('dev');
+
+    expect(new Set(rpcCalls)).toEqual(new Set(['Provider.Aws.Bootstrap']));
   });
 
   it('removes dev without protection, and returns its outputs', async () => {
     const { app, outputs, resources } = await runAppUnderMocks('dev');
 
     expect(app).toMatchObject({ name: 'lean-ops', removal: 'remove', protect: false });
-    expect(outputs).toEqual({ stage: 'dev', profile: 'dev', removal: 'remove', protect: false, _protect: false });
-    expect(resources).toEqual([]);
+    expect(outputs).toMatchObject({ stage: 'dev', profile: 'dev', removal: 'remove', protect: false, _protect: false });
+    expect(outputs).not.toHaveProperty('prometheusRemoteWrite');
+    expect(resources.length).toBeGreaterThan(100);
   });
 
   it('gives a personal stage the dev profile', async () => {
@@ -55,11 +71,13 @@ describe('sst.config.ts under Pulumi mocks', () => {
     ['prod', true],
     ['dev', undefined],
   ])('harness: SST retains a %s DynamoDB table on delete: %s', async (stage, retained) => {
-    const { resources } = await runAppUnderMocks(stage, ({ sst }) => {
-      const { Dynamo } = (sst as { aws: { Dynamo: new (name: string, args: unknown) => unknown } }).aws;
-      new Dynamo('HarnessProbe', { fields: { pk: 'string' }, primaryIndex: { hashKey: 'pk' } });
+    const { resources } = await runAppUnderMocks(stage, {
+      probe: ({ sst }) => {
+        const { Dynamo } = (sst as { aws: { Dynamo: new (name: string, args: unknown) => unknown } }).aws;
+        new Dynamo('HarnessProbe', { fields: { pk: 'string' }, primaryIndex: { hashKey: 'pk' } });
+      },
     });
-    const table = resources.find((r) => r.type === 'aws:dynamodb/table:Table');
+    const table = resources.find((r) => r.type === 'aws:dynamodb/table:Table' && r.name === 'HarnessProbeTable');
 
     expect(table?.retainOnDelete).toBe(retained);
     expect(table?.inputs.name).toMatch(new RegExp(`^lean-ops-${stage}-HarnessProbeTable-`));

@@ -8,12 +8,20 @@
  * tests using it) typecheck under the root tsconfig without SST's globals, and fail with one clear
  * message when the platform has not been installed.
  *
+ * The app reads the deploy config and the built Glue artifacts from the environment
+ * (stacks/deploy-config.ts, stacks/glue-artifacts.ts): a run points LEAN_OPS_CONFIG at a
+ * fixture and LEAN_OPS_GLUE_DIST at artifacts built once per process by jobs/glue/package.py,
+ * and SST_SERVER at a fake SST RPC server (fake-sst-rpc.ts), restoring all three afterwards.
+ *
  * Runs must not overlap (Pulumi's runtime state is process-wide): await one before starting the
  * next, as vitest does for the tests of one file. Each run sets up fresh mocks and a fresh stack.
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startFakeSstRpc } from './fake-sst-rpc';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PLATFORM_DIR = join(ROOT, '.sst', 'platform');
@@ -48,10 +56,22 @@ export interface AppRun {
   readonly outputs: Record<string, unknown>;
   /** Every resource registered, in order, the Pulumi stack itself excluded. */
   readonly resources: readonly RecordedResource[];
+  /** SST RPC methods the components called (fake-sst-rpc.ts). */
+  readonly rpcCalls: readonly string[];
 }
 
-const REGION = 'eu-west-1';
-const ACCOUNT_ID = '123456789012';
+export interface RunOptions {
+  /** Deploy config, relative to the repository root. @defaultValue {@link FIXTURE_CONFIG} */
+  readonly configFile?: string;
+  /** Runs after the app's `run()` in the same stack (harness self-tests only). */
+  readonly probe?: (globals: { sst: unknown; aws: unknown }) => void;
+}
+
+export const REGION = 'eu-west-1';
+export const ACCOUNT_ID = '123456789012';
+
+/** Two topics, one with a semantic schema, every other setting at its default. */
+export const FIXTURE_CONFIG = 'tests/infra/fixtures/lean-ops.config.json';
 
 // The slice of @pulumi/pulumi this harness uses (the real module is typed only under tsconfig.infra.json).
 interface MockResourceArgs {
@@ -110,9 +130,101 @@ async function importPulumi(): Promise<PulumiModule> {
   return module.runtime ? module : (module.default as PulumiModule);
 }
 
+interface PolicyStatementInput {
+  sid?: string;
+  effect?: string;
+  actions?: string[];
+  resources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  conditions?: { test: string; variable: string; values: string[] }[];
+}
+
+/** What aws.iam.getPolicyDocument renders (SST builds task-role and bucket policies with it). */
+function renderPolicyDocument(statements: PolicyStatementInput[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: s.effect ?? 'Allow',
+      Action: s.actions ?? [],
+      Resource: s.resources ?? [],
+      ...(s.principals ? { Principal: Object.fromEntries(s.principals.map((p) => [p.type, p.identifiers])) } : {}),
+      ...(s.conditions && s.conditions.length > 0
+        ? { Condition: Object.fromEntries(s.conditions.map((c) => [c.test, { [c.variable]: c.values }])) }
+        : {}),
+    })),
+  });
+}
+
+/** Outputs the real provider computes and the app reads, by resource type. */
+function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (type) {
+    case 'aws:s3/bucket:Bucket':
+      return { bucket: `${name.toLowerCase()}-mock` };
+    case 'aws:sqs/queue:Queue':
+      return { url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${String(inputs.name)}` };
+    case 'aws:kms/key:Key':
+      return { keyId: `${name}-key-id` };
+    case 'aws:elasticache/replicationGroup:ReplicationGroup':
+      return { primaryEndpointAddress: `${name}.cache.mock`, clusterEnabled: false };
+    case 'aws:amp/workspace:Workspace':
+      return { prometheusEndpoint: `https://aps-workspaces.${REGION}.amazonaws.com/workspaces/ws-mock/` };
+    case 'random:index/randomPassword:RandomPassword':
+      return { result: 'mock!token&#' };
+    case 'docker-build:index:Image':
+      return { digest: 'sha256:mock' };
+    default:
+      return {};
+  }
+}
+
+/** Pulumi's marker of a secret value in mock inputs (its `specialSigKey` / `specialSecretSig`). */
+const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+/** Inputs as the provider would receive them: secrets unwrapped to their plain values. */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record[SECRET_SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, unwrapSecrets(inner)]));
+}
+
+let glueDist: string | undefined;
+
+/** Glue artifacts built by the real packager (jobs/glue/package.py), once per process, outside the repository. */
+export function builtGlueArtifacts(): string {
+  if (glueDist === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'lean-ops-glue-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    execFileSync('python3', [join(ROOT, 'jobs', 'glue', 'package.py'), '--out', dir], { stdio: 'pipe' });
+    glueDist = dir;
+  }
+  return glueDist;
+}
+
+/** Sets `vars` in process.env and returns a function that restores the previous values. */
+function setEnv(vars: Record<string, string>): () => void {
+  const previous = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
 /** Answers for the provider functions SST components call while they are constructed. */
 function mockCall({ token, inputs }: MockCallArgs): Record<string, unknown> {
   switch (token) {
+    case 'aws:iam/getPolicyDocument:getPolicyDocument':
+      return {
+        ...inputs,
+        json: renderPolicyDocument((inputs.statements as PolicyStatementInput[] | undefined) ?? []),
+        id: 'mock',
+      };
     case 'aws:index/getRegion:getRegion':
       return { id: REGION, name: REGION, region: REGION, description: 'mock region' };
     case 'aws:index/getCallerIdentity:getCallerIdentity':
@@ -130,15 +242,24 @@ function mockCall({ token, inputs }: MockCallArgs): Record<string, unknown> {
   }
 }
 
-/**
- * Evaluates sst.config.ts for `stage` under Pulumi mocks and returns what it produced.
- * `probe`, when given, runs after the app's `run()` in the same stack (harness self-tests only).
- */
-export async function runAppUnderMocks(
-  stage: string,
-  probe?: (globals: { sst: unknown; aws: unknown }) => void,
-): Promise<AppRun> {
+/** Evaluates sst.config.ts for `stage` under Pulumi mocks and returns what it produced. */
+export async function runAppUnderMocks(stage: string, options: RunOptions = {}): Promise<AppRun> {
   assertPlatformInstalled();
+  const rpc = await startFakeSstRpc(REGION, ACCOUNT_ID);
+  const restoreEnv = setEnv({
+    SST_SERVER: rpc.url,
+    LEAN_OPS_CONFIG: options.configFile ?? FIXTURE_CONFIG,
+    LEAN_OPS_GLUE_DIST: builtGlueArtifacts(),
+  });
+  try {
+    return { ...(await evaluate(stage, options.probe)), rpcCalls: [...rpc.calls] };
+  } finally {
+    restoreEnv();
+    await rpc.close();
+  }
+}
+
+async function evaluate(stage: string, probe: RunOptions['probe']): Promise<Omit<AppRun, 'rpcCalls'>> {
   const pulumi = await importPulumi();
   const recorded: RecordedResource[] = [];
   const optionsByName = new Map<string, TransformationArgs['opts']>();
@@ -153,7 +274,8 @@ export async function runAppUnderMocks(
 
   await pulumi.runtime.setMocks(
     {
-      newResource({ type, name, inputs }) {
+      newResource({ type, name, inputs: raw }) {
+        const inputs = unwrapSecrets(raw) as Record<string, unknown>;
         const options = optionsByName.get(`${type}::${name}`);
         recorded.push({
           type,
@@ -164,7 +286,12 @@ export async function runAppUnderMocks(
         });
         return {
           id: `${name}-id`,
-          state: { ...inputs, arn: `arn:aws:mock:${REGION}:${ACCOUNT_ID}:${type}/${name}`, name: inputs.name ?? name },
+          state: {
+            ...inputs,
+            arn: mockArn(type, name),
+            name: inputs.name ?? name,
+            ...computedState(type, name, inputs),
+          },
         };
       },
       call: mockCall,
@@ -189,9 +316,7 @@ export async function runAppUnderMocks(
       providers: app.providers,
     }),
     $dev: false,
-    // No SST RPC server (env SST_SERVER) yet: the first stack whose components call it
-    // (Provider.Aws.Bootstrap, Runtime.Build for Service images) must add a fake one here,
-    // or construction fails with "Invalid URL 'undefined/rpc'".
+    // SST_SERVER (the fake RPC server) is set by runAppUnderMocks.
     $cli: {
       command: 'deploy',
       rpc: '',
@@ -237,4 +362,27 @@ export async function runAppUnderMocks(
     outputs: outputs ?? {},
     resources: recorded.filter((r) => r.type !== 'pulumi:pulumi:Stack'),
   };
+}
+
+/** The ARN the mocks give a resource of `type` named `name`. */
+export function mockArn(type: string, name: string): string {
+  return `arn:aws:mock:${REGION}:${ACCOUNT_ID}:${type}/${name}`;
+}
+
+const memo = new Map<string, Promise<AppRun>>();
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * {@link runAppUnderMocks} once per stage and config file per test file: later calls share the
+ * first run's result. Runs are chained, so they never overlap.
+ */
+export function appRun(stage: string, configFile: string = FIXTURE_CONFIG): Promise<AppRun> {
+  const key = `${stage}\n${configFile}`;
+  let run = memo.get(key);
+  if (run === undefined) {
+    run = queue.then(() => runAppUnderMocks(stage, { configFile }));
+    queue = run.catch(() => undefined);
+    memo.set(key, run);
+  }
+  return run;
 }

@@ -1,19 +1,36 @@
+import { thresholdsSchema } from '@lean-ops/config';
 import { describe, expect, it } from 'vitest';
-import { CONTRACT_THRESHOLDS, type FargateSize, type StageConfig, stageConfig, stageProfile } from '../../stacks/stage';
+import {
+  CLOUDWATCH_NAMESPACE,
+  type FargateSize,
+  type StageConfig,
+  stageConfig,
+  stageProfile,
+} from '../../stacks/stage';
+
+/** The app config's threshold defaults (contract §7): alarms and the scheduler use the file's values. */
+const CONTRACT_DEFAULTS = thresholdsSchema.parse({});
+const SQS_MAX_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
 describe('stageConfig', () => {
-  it('retains and protects prod, with point-in-time recovery', () => {
+  it('retains and protects prod, with deletion protection and point-in-time recovery', () => {
     const prod = stageConfig('prod');
 
     expect(prod).toMatchObject({ stage: 'prod', profile: 'prod', removal: 'retain', protect: true });
-    expect(prod.pointInTimeRecovery).toBe(true);
+    expect(prod).toMatchObject({ deletionProtection: true, pointInTimeRecovery: true, nat: 'managed' });
   });
 
   it('removes dev without protection or point-in-time recovery', () => {
     const dev = stageConfig('dev');
 
     expect(dev).toMatchObject({ stage: 'dev', profile: 'dev', removal: 'remove', protect: false });
-    expect(dev.pointInTimeRecovery).toBe(false);
+    expect(dev).toMatchObject({ deletionProtection: false, pointInTimeRecovery: false, managedPrometheus: false });
+  });
+
+  it('puts prod metrics in the LeanOps namespace and every other stage in its own', () => {
+    expect(stageConfig('prod').cloudwatchNamespace).toBe(CLOUDWATCH_NAMESPACE);
+    expect(stageConfig('staging').cloudwatchNamespace).toBe('LeanOps/staging');
+    expect(stageConfig('alice').cloudwatchNamespace).toBe('LeanOps/alice');
   });
 
   it('gives staging its own, disposable profile', () => {
@@ -29,30 +46,23 @@ describe('stageConfig', () => {
       const config = stageConfig(stage);
 
       expect(stageProfile(stage)).toBe('dev');
-      expect(config).toEqual({ ...stageConfig('dev'), stage });
+      expect(config).toEqual({ ...stageConfig('dev'), stage, cloudwatchNamespace: `LeanOps/${stage}` });
     },
   );
 
-  it('uses the contract §7 thresholds on every stage', () => {
-    const contract = {
-      dlqMaxAgeSeconds: 604_800, // 7 days
-      curationPendingRecords: 100_000,
-      semanticLagSeconds: 7_200, // 2 hours
-      triggerIntervalSeconds: 900, // every 15 minutes
-      backlogRecords: 10_000,
-    };
-
-    expect(CONTRACT_THRESHOLDS).toEqual(contract);
-    for (const stage of ['dev', 'staging', 'prod', 'alice']) {
-      expect(stageConfig(stage).thresholds, stage).toEqual(contract);
-    }
-  });
-
   it.each(['dev', 'staging', 'prod'])('keeps %s within the limits AWS accepts', (stage) => {
-    const { ingest, dlq, firehose } = stageConfig(stage);
+    const { ingest, dlq, firehose, queueRetentionSeconds, glue, redis } = stageConfig(stage);
 
+    // At least one task: the backlog-per-task metric divides by the running tasks.
     expect(ingest.minTasks).toBeGreaterThanOrEqual(1);
     expect(ingest.minTasks).toBeLessThanOrEqual(ingest.maxTasks);
+    expect(ingest.backlogPerTaskTarget).toBeGreaterThan(0);
+    for (const seconds of Object.values(queueRetentionSeconds)) {
+      expect(seconds).toBeGreaterThanOrEqual(60); // SQS retention: 60 s .. 14 days
+      expect(seconds).toBeLessThanOrEqual(SQS_MAX_RETENTION_SECONDS);
+    }
+    expect(glue.workers).toBeGreaterThanOrEqual(2); // Glue Spark jobs: at least 2 workers
+    expect(redis.replicas).toBeGreaterThanOrEqual(0);
     expect(dlq.maxReceiveCount).toBeGreaterThanOrEqual(1); // SQS redrive: 1..1000
     expect(dlq.maxReceiveCount).toBeLessThanOrEqual(1000);
     expect(firehose.bufferingIntervalSeconds).toBeGreaterThanOrEqual(0); // Iceberg destination: 0..900 s
@@ -61,12 +71,27 @@ describe('stageConfig', () => {
     expect(firehose.bufferingSizeMiB).toBeLessThanOrEqual(128);
   });
 
-  it('buffers Firehose for less than one trigger interval, so a run sees the previous interval', () => {
+  it('buffers Firehose for less than the default trigger interval, so a run sees the previous interval', () => {
     for (const stage of ['dev', 'staging', 'prod']) {
-      const { firehose, thresholds } = stageConfig(stage);
+      const { firehose } = stageConfig(stage);
 
-      expect(firehose.bufferingIntervalSeconds, stage).toBeLessThan(thresholds.triggerIntervalSeconds);
+      expect(firehose.bufferingIntervalSeconds, stage).toBeLessThan(CONTRACT_DEFAULTS.triggerIntervalSeconds);
     }
+  });
+
+  it('keeps DLQ messages longer than the DLQ age alarm waits, so the alarm fires before data is lost', () => {
+    for (const stage of ['dev', 'staging', 'prod']) {
+      expect(stageConfig(stage).queueRetentionSeconds.dlq, stage).toBeGreaterThan(CONTRACT_DEFAULTS.dlqMaxAgeSeconds);
+    }
+  });
+
+  it('sizes prod above staging and staging above dev', () => {
+    const [dev, staging, prod] = ['dev', 'staging', 'prod'].map(stageConfig);
+
+    expect(prod?.ingest.maxTasks).toBeGreaterThan(staging?.ingest.maxTasks ?? Infinity);
+    expect(staging?.ingest.maxTasks).toBeGreaterThan(dev?.ingest.maxTasks ?? Infinity);
+    expect(prod?.redis.replicas).toBeGreaterThan(0);
+    expect(prod?.managedPrometheus).toBe(true);
   });
 
   it.each([
@@ -88,11 +113,12 @@ describe('stageConfig', () => {
   it('returns a fresh object on every call', () => {
     const first = stageConfig('prod') as { -readonly [K in keyof StageConfig]: StageConfig[K] };
     first.removal = 'remove';
-    (first.thresholds as { backlogRecords: number }).backlogRecords = 1;
+    (first.ingest as { maxTasks: number }).maxTasks = 1;
+    (first.glue.timeoutMinutes as { curation: number }).curation = 1;
 
     expect(stageConfig('prod').removal).toBe('retain');
-    expect(stageConfig('prod').thresholds.backlogRecords).toBe(10_000);
-    expect(CONTRACT_THRESHOLDS.backlogRecords).toBe(10_000);
+    expect(stageConfig('prod').ingest.maxTasks).toBe(10);
+    expect(stageConfig('prod').glue.timeoutMinutes.curation).toBe(180);
   });
 
   it('rejects unknown keys at compile time', () => {

@@ -1,0 +1,106 @@
+/**
+ * CloudWatch alarms of contract §7, thresholds from the app config file (the same values the
+ * scheduler reads), all notifying one encrypted SNS topic operators subscribe to:
+ *
+ * - each DLQ: oldest message older than `dlqMaxAgeSeconds` (SQS's ApproximateAgeOfOldestMessage);
+ * - each topic: a new drift entry (`DriftDetected`) or a run without a semantic schema
+ *   (`MissingSchema`), both counted by the scheduler;
+ * - each topic: curation pending above `curationPendingRecords` and semantic lag above
+ *   `semanticLagSeconds` (`CurationPendingRecords`, `SemanticLagSeconds`, scheduler gauges).
+ *
+ * The scheduler publishes its metrics with the dimension `Topic` in the stage's namespace.
+ */
+import type { Thresholds } from '@lean-ops/config';
+import type { TopicQueues } from './queues';
+import type { StageConfig } from './stage';
+
+/** The scheduler's metric names (CloudWatch, dimension `Topic`). */
+export const SCHEDULER_METRICS = {
+  driftDetected: 'DriftDetected',
+  missingSchema: 'MissingSchema',
+  curationPending: 'CurationPendingRecords',
+  semanticLag: 'SemanticLagSeconds',
+} as const;
+
+/** SQS publishes queue metrics every 5 minutes; the gauges are sampled on the same grid. */
+const PERIOD_SECONDS = 300;
+
+export function createAlarms(args: {
+  stage: StageConfig;
+  prefix: string;
+  queues: readonly TopicQueues[];
+  thresholds: Thresholds;
+  keyArn: $util.Input<string>;
+}) {
+  const { stage, thresholds } = args;
+  const topic = new aws.sns.Topic('AlarmTopic', { name: `${args.prefix}-alarms`, kmsMasterKeyId: args.keyArn });
+  const notify = { alarmActions: [topic.arn], okActions: [topic.arn] };
+
+  for (const { topic: name, dlq } of args.queues) {
+    new aws.cloudwatch.MetricAlarm(`alarm-${name}-dlq-age`, {
+      name: `${args.prefix}-${name}-dlq-oldest-message`,
+      alarmDescription: `A message in the ${name} DLQ is older than ${thresholds.dlqMaxAgeSeconds} s: redrive or quarantine it`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      dimensions: { QueueName: dlq.name },
+      statistic: 'Maximum',
+      period: PERIOD_SECONDS,
+      evaluationPeriods: 1,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: thresholds.dlqMaxAgeSeconds,
+      treatMissingData: 'notBreaching',
+      ...notify,
+    });
+    const schedulerAlarm = (
+      id: string,
+      metricName: string,
+      description: string,
+      statistic: 'Sum' | 'Maximum',
+      threshold: number,
+    ) =>
+      new aws.cloudwatch.MetricAlarm(`alarm-${name}-${id}`, {
+        name: `${args.prefix}-${name}-${id}`,
+        alarmDescription: description,
+        namespace: stage.cloudwatchNamespace,
+        metricName,
+        dimensions: { Topic: name },
+        statistic,
+        period: PERIOD_SECONDS,
+        evaluationPeriods: 1,
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold,
+        // No data means no run reported anything new: not an alarm by itself.
+        treatMissingData: 'notBreaching',
+        ...notify,
+      });
+    schedulerAlarm(
+      'drift',
+      SCHEDULER_METRICS.driftDetected,
+      `New undeclared column in ${name}: review drift_log and register a schema version`,
+      'Sum',
+      0,
+    );
+    schedulerAlarm(
+      'missing-schema',
+      SCHEDULER_METRICS.missingSchema,
+      `Topic [${name}] missing Semantic Schema: runs end after curation`,
+      'Sum',
+      0,
+    );
+    schedulerAlarm(
+      'curation-pending',
+      SCHEDULER_METRICS.curationPending,
+      `More than ${thresholds.curationPendingRecords} RAW records of ${name} wait for curation`,
+      'Maximum',
+      thresholds.curationPendingRecords,
+    );
+    schedulerAlarm(
+      'semantic-lag',
+      SCHEDULER_METRICS.semanticLag,
+      `Semantic layer of ${name} lags curated by more than ${thresholds.semanticLagSeconds} s`,
+      'Maximum',
+      thresholds.semanticLagSeconds,
+    );
+  }
+  return { topic };
+}

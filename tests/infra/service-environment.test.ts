@@ -1,0 +1,136 @@
+import { readDlqSettings } from '@lean-ops/worker-dlq';
+import { parseIngestOptions, readServiceEnvironment } from '@lean-ops/worker-ingest';
+import { readSchedulerEnvironment } from '@lean-ops/worker-scheduler';
+import { describe, expect, it } from 'vitest';
+import { INGEST_SHUTDOWN_BUDGET_DEFAULT_MS } from '../../stacks/deploy-config';
+import { stageNames } from '../../stacks/names';
+import {
+  CONFIG_PATH_IN_IMAGE,
+  QUARANTINE_PREFIX,
+  REDIS_URL_SECRET_ENV,
+  type ServiceWiring,
+  serviceEnvironment,
+} from '../../stacks/service-environment';
+
+const names = stageNames('prod');
+const wiring: ServiceWiring<string> = {
+  region: 'eu-west-1',
+  metricsPort: 9464,
+  logLevel: 'info',
+  queuePrefix: names.queuePrefix,
+  firehoseStreamPrefix: names.firehoseStreamPrefix,
+  quarantineBucket: 'quarantine-bucket',
+  checkpointsTable: names.tables.checkpoints,
+  schemasTable: names.tables.schemas,
+  driftTable: names.tables.driftLog,
+  curationJob: names.glueJob('curation'),
+  semanticJob: names.glueJob('semantic'),
+  jobResultsUri: 's3://artifacts/job-results',
+  rawDatabase: names.databases.raw,
+  curatedDatabase: names.databases.curated,
+  semanticDatabase: names.databases.semantic,
+  cloudwatchNamespace: 'LeanOps',
+};
+const COMMON = ['LEAN_OPS_CONFIG', 'LEAN_OPS_METRICS_PORT', 'LEAN_OPS_LOG_LEVEL', 'AWS_REGION'];
+
+describe('serviceEnvironment', () => {
+  it('gives the ingest worker an environment it accepts, for the Firehose sink', () => {
+    const env = serviceEnvironment('ingest', wiring);
+
+    expect(readServiceEnvironment(env)).toEqual({
+      sink: 'firehose',
+      queuePrefix: 'lean-ops-prod-',
+      firehoseStreamPrefix: 'lean-ops-prod-raw-',
+      quarantineBucket: 'quarantine-bucket',
+      quarantinePrefix: QUARANTINE_PREFIX,
+      region: 'eu-west-1',
+    });
+  });
+
+  it('gives the DLQ processor its metrics port and the S3 quarantine', () => {
+    const env = serviceEnvironment('dlq', { ...wiring, metricsPort: 9100 });
+
+    expect(readDlqSettings(env).metricsPort).toBe(9100);
+    expect(readServiceEnvironment(env)).toMatchObject({
+      queuePrefix: 'lean-ops-prod-',
+      quarantineBucket: 'quarantine-bucket',
+      quarantinePrefix: QUARANTINE_PREFIX,
+    });
+  });
+
+  it('gives the scheduler everything its Glue runner requires (the Redis URL arrives as a secret)', () => {
+    const env = { ...serviceEnvironment('scheduler', wiring), [REDIS_URL_SECRET_ENV]: 'rediss://default:t@redis:6379' };
+
+    expect(readSchedulerEnvironment(env)).toMatchObject({
+      runner: 'glue',
+      redisUrl: 'rediss://default:t@redis:6379',
+      checkpointsTable: 'lean-ops-prod-checkpoints',
+      driftTable: 'lean-ops-prod-drift_log',
+      glueCurationJob: 'lean-ops-prod-curation',
+      jobResultsUri: 's3://artifacts/job-results',
+      rawDatabase: 'lean_ops_prod_raw',
+      cloudwatchNamespace: 'LeanOps',
+      region: 'eu-west-1',
+    });
+  });
+
+  it.each([
+    [
+      'ingest',
+      [
+        'LEAN_OPS_SINK',
+        'LEAN_OPS_QUEUE_PREFIX',
+        'LEAN_OPS_FIREHOSE_STREAM_PREFIX',
+        'LEAN_OPS_QUARANTINE_BUCKET',
+        'LEAN_OPS_QUARANTINE_PREFIX',
+      ],
+    ],
+    [
+      'dlq',
+      [
+        'LEAN_OPS_DLQ_METRICS_PORT',
+        'LEAN_OPS_QUEUE_PREFIX',
+        'LEAN_OPS_QUARANTINE_BUCKET',
+        'LEAN_OPS_QUARANTINE_PREFIX',
+      ],
+    ],
+    [
+      'scheduler',
+      [
+        'LEAN_OPS_RUNNER',
+        'LEAN_OPS_CHECKPOINTS_TABLE',
+        'LEAN_OPS_SCHEMAS_TABLE',
+        'LEAN_OPS_DRIFT_TABLE',
+        'LEAN_OPS_GLUE_CURATION_JOB',
+        'LEAN_OPS_GLUE_SEMANTIC_JOB',
+        'LEAN_OPS_JOB_RESULTS_URI',
+        'LEAN_OPS_RAW_DATABASE',
+        'LEAN_OPS_CURATED_DATABASE',
+        'LEAN_OPS_SEMANTIC_DATABASE',
+        'LEAN_OPS_CLOUDWATCH_NAMESPACE',
+      ],
+    ],
+  ] as const)('sets exactly the agreed variables for %s', (service, own) => {
+    expect(Object.keys(serviceEnvironment(service, wiring)).sort()).toEqual([...COMMON, ...own].sort());
+  });
+
+  it('points every service at the baked-in config and keeps the Redis URL out of plain variables', () => {
+    for (const service of ['ingest', 'dlq', 'scheduler'] as const) {
+      const env = serviceEnvironment(service, wiring);
+
+      expect(env.LEAN_OPS_CONFIG).toBe(CONFIG_PATH_IN_IMAGE);
+      expect(env).not.toHaveProperty(REDIS_URL_SECRET_ENV);
+    }
+    expect(serviceEnvironment('scheduler', wiring)).toMatchObject({
+      LEAN_OPS_RUNNER: 'glue',
+      LEAN_OPS_JOB_RESULTS_URI: 's3://artifacts/job-results',
+      LEAN_OPS_DRIFT_TABLE: 'lean-ops-prod-drift_log',
+    });
+  });
+
+  it("assumes the ingest worker's own shutdown budget default", () => {
+    const defaults = parseIngestOptions({ queues: [{ topic: 't', url: 'https://sqs.eu-west-1.amazonaws.com/1/q' }] });
+
+    expect(defaults.shutdownBudgetMs).toBe(INGEST_SHUTDOWN_BUDGET_DEFAULT_MS);
+  });
+});
