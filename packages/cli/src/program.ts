@@ -1,10 +1,14 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config-command.js';
+import { registerDevCommand } from './commands/dev-command.js';
+import { registerDlqCommand } from './commands/dlq-command.js';
 import { registerDriftCommand } from './commands/drift-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
+import { registerLakeCommands } from './commands/lake-commands.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerSchedulerCommand } from './commands/scheduler-command.js';
 import { registerSchemaCommand } from './commands/schema-command.js';
+import { registerSimulateCommand } from './commands/simulate-command.js';
 import { VERSION } from './version.js';
 
 /** The `lean-ops` command tree; each command registers itself from its own file. */
@@ -16,10 +20,14 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   registerConfigCommand(program);
+  registerDevCommand(program);
+  registerDlqCommand(program);
   registerIngestCommand(program);
   registerSchedulerCommand(program);
   registerRunCommand(program);
+  registerLakeCommands(program);
   registerSchemaCommand(program);
+  registerSimulateCommand(program);
   registerDriftCommand(program);
   return program;
 }

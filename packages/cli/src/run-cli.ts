@@ -12,7 +12,9 @@ export async function runCli(argv: readonly string[], stderr: NodeJS.WritableStr
   const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT.ok;
+    // A command that finished but found a problem (an audit with unaccounted messages, a
+    // failed run) sets process.exitCode instead of throwing.
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version "errors" are successful exits; commander already printed.

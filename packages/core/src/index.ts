@@ -29,6 +29,7 @@ export {
   type ValidMessage,
   validateMessage,
 } from './message.js';
+export { onceAsync } from './once.js';
 export type { CheckpointName, CheckpointStore, TopicCheckpoints } from './ports/checkpoint-store.js';
 export type { DriftEntry, DriftLog, DriftStatus } from './ports/drift-log.js';
 export type {

@@ -1,3 +1,4 @@
+import { onceAsync } from '@lean-ops/core';
 /** A protocol server started for a test: where to send requests, and how to stop it. */
 export interface TestServer {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
@@ -7,10 +8,4 @@ export interface TestServer {
 }
 
 /** Wraps a shutdown function so that every call after the first returns the first call's promise. */
-export function idempotentStop(shutdown: () => Promise<void>): () => Promise<void> {
-  let stopping: Promise<void> | undefined;
-  return () => {
-    stopping ??= Promise.resolve().then(shutdown);
-    return stopping;
-  };
-}
+export const idempotentStop = (shutdown: () => Promise<void>): (() => Promise<void>) => onceAsync(shutdown);

@@ -1,6 +1,6 @@
 export { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
-export { IngestPipeline, type IngestPipelineDeps } from './ingest-pipeline.js';
-export { type IngestService, startIngestService } from './ingest-service.js';
+export { claimedTopic, IngestPipeline, type IngestPipelineDeps } from './ingest-pipeline.js';
+export { buildQuarantine, type IngestService, resolveQueues, startIngestService } from './ingest-service.js';
 export { type CloseResult, IngestWorker, type IngestWorkerDeps, type QueueDepth, queueName } from './ingest-worker.js';
 export {
   type IngestOptions,
@@ -9,8 +9,9 @@ export {
   parseIngestOptions,
   type QueueOptions,
 } from './options.js';
-export { PollerPool, toReceivedMessage } from './poller-pool.js';
+export { PollerPool, type PollerPoolOptions, SOURCE_MESSAGE_ID_ATTRIBUTE, toReceivedMessage } from './poller-pool.js';
 export { retryDelaySeconds } from './retry-delay.js';
 export { readServiceEnvironment, type ServiceEnvironment, serviceEnvironmentSchema } from './service-environment.js';
+export { finishesWithin } from './shutdown-budget.js';
 export { exitOnShutdownSignals } from './shutdown-signals.js';
 export { BREAKER_STATE_VALUE, type BreakerState, SinkBreaker } from './sink-breaker.js';

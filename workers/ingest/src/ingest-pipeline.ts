@@ -369,7 +369,7 @@ export class IngestPipeline {
 }
 
 /** The topic a dropped message claimed, when its body is JSON with a string `topic`. */
-function claimedTopic(body: string): string | null {
+export function claimedTopic(body: string): string | null {
   if (body.length > 1_048_576) return null;
   try {
     const topic = (JSON.parse(body) as { topic?: unknown } | null)?.topic;

@@ -12,7 +12,7 @@ import {
   SqsAcknowledger,
 } from '@lean-ops/aws';
 import type { LeanOpsConfig } from '@lean-ops/config';
-import { ConfigError, type Quarantine, type RecordSink } from '@lean-ops/core';
+import { ConfigError, onceAsync, type Quarantine, type RecordSink } from '@lean-ops/core';
 import { FileQuarantine, LandingSink, LOCAL_CREDENTIALS } from '@lean-ops/local';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
@@ -28,7 +28,12 @@ export interface IngestService {
   close(): Promise<CloseResult>;
 }
 
-async function resolveQueues(sqs: SQSClient, config: LeanOpsConfig, env: ServiceEnvironment): Promise<QueueOptions[]> {
+/** Each topic's queue and DLQ: `env.queues`, else looked up by name; `ConfigError` naming any missing queue. */
+export async function resolveQueues(
+  sqs: SQSClient,
+  config: LeanOpsConfig,
+  env: ServiceEnvironment,
+): Promise<QueueOptions[]> {
   if (env.queues) return env.queues;
   const names = config.topics.flatMap((t) => [`${env.queuePrefix}${t.name}`, `${env.queuePrefix}${t.name}-dlq`]);
   const urls = await resolveQueueUrls(sqs, names);
@@ -50,7 +55,8 @@ function buildSink(env: ServiceEnvironment, dataDir: string): RecordSink {
   return new FirehoseSink({ client, streamForTopic: (topic) => `${env.firehoseStreamPrefix}${topic}` });
 }
 
-function buildQuarantine(env: ServiceEnvironment, dataDir: string): Quarantine {
+/** S3 when a bucket is set, else `<dataDir>/quarantine`; an AWS sink without a bucket is a `ConfigError`. */
+export function buildQuarantine(env: ServiceEnvironment, dataDir: string): Quarantine {
   if (env.quarantineBucket) {
     return new S3Quarantine({
       client: new S3Client({ region: env.region }),
@@ -106,19 +112,15 @@ export async function startIngestService(
   });
   worker.start();
   logger.info({ metrics: `${metrics.url}/metrics`, sink: env.sink }, 'ingest service ready');
-  let closing: Promise<CloseResult> | undefined;
   return {
     worker,
     metrics,
-    close: () => {
-      closing ??= (async () => {
-        metrics.markShuttingDown();
-        const result = await worker.close();
-        await metrics.close();
-        sqs.destroy();
-        return result;
-      })();
-      return closing;
-    },
+    close: onceAsync(async () => {
+      metrics.markShuttingDown();
+      const result = await worker.close();
+      await metrics.close();
+      sqs.destroy();
+      return result;
+    }),
   };
 }

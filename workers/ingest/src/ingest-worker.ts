@@ -6,6 +6,7 @@ import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { type IngestOptions, type IngestOptionsInput, parseIngestOptions } from './options.js';
 import { PollerPool } from './poller-pool.js';
+import { finishesWithin } from './shutdown-budget.js';
 
 /** Depth of one queue, as `GetQueueAttributes` reports it. */
 export interface QueueDepth {
@@ -117,20 +118,16 @@ export class IngestWorker {
     const started = Date.now();
     this.pipeline.stopAdmitting();
     for (const timer of this.timers) clearInterval(timer);
-    let budgetTimer: NodeJS.Timeout | undefined;
-    const budget = new Promise<'timeout'>((resolve) => {
-      budgetTimer = setTimeout(() => resolve('timeout'), this.options.shutdownBudgetMs);
-    });
-    const work = (async () => {
-      await this.pollers.stop();
-      await this.pipeline.drain();
-      return 'drained' as const;
-    })();
-    const outcome = await Promise.race([work, budget]);
-    clearTimeout(budgetTimer);
+    const inTime = await finishesWithin(
+      (async () => {
+        await this.pollers.stop();
+        await this.pipeline.drain();
+      })(),
+      this.options.shutdownBudgetMs,
+    );
     const unfinished = this.pipeline.inFlightCount;
     await this.pipeline.release();
-    const drained = outcome === 'drained' && unfinished === 0;
+    const drained = inTime && unfinished === 0;
     logger.info({ drained, released: unfinished, ms: Date.now() - started }, 'ingest worker stopped');
     return { drained, released: unfinished };
   }

@@ -5,6 +5,13 @@ import { Consumer } from 'sqs-consumer';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { QueueOptions } from './options.js';
 
+/**
+ * Message attribute naming the SQS MessageId a message was first sent with. The DLQ
+ * processor sets it on a redrive (the resend gets a new MessageId), so RAW rows and
+ * quarantine entries keep matching what the producer sent.
+ */
+export const SOURCE_MESSAGE_ID_ATTRIBUTE = 'lean-ops-source-message-id';
+
 export interface PollerPoolOptions {
   readonly sqs: SQSClient;
   readonly queues: readonly QueueOptions[];
@@ -13,18 +20,22 @@ export interface PollerPoolOptions {
   readonly visibilityTimeoutSeconds: number;
   /** Awaited before every receive: back-pressure and the breaker's pause. */
   readonly waitForCapacity: () => Promise<void>;
-  readonly onBatch: (queueTopic: string, messages: readonly ReceivedMessage[]) => void;
-  readonly metrics: IngestMetrics;
+  /** `raw` is the batch as SQS returned it, for consumers that need its message attributes. */
+  readonly onBatch: (queueTopic: string, messages: readonly ReceivedMessage[], raw: readonly Message[]) => void;
+  /** Message attributes to receive (SQS returns none unless asked). @defaultValue [SOURCE_MESSAGE_ID_ATTRIBUTE] */
+  readonly messageAttributeNames?: readonly string[];
+  readonly metrics: Pick<IngestMetrics, 'pollDuration'>;
   readonly logger: Logger;
 }
 
-/** The SQS `Message` as the core's `ReceivedMessage`. */
+/** The SQS `Message` as the core's `ReceivedMessage`; a redriven message keeps its first MessageId. */
 export function toReceivedMessage(message: Message, queueUrl: string, now: number = Date.now()): ReceivedMessage {
   const sent = Number(message.Attributes?.SentTimestamp);
   const receiveCount = Number(message.Attributes?.ApproximateReceiveCount);
+  const firstId = message.MessageAttributes?.[SOURCE_MESSAGE_ID_ATTRIBUTE]?.StringValue;
   return {
     body: message.Body ?? '',
-    sourceMessageId: message.MessageId ?? '',
+    sourceMessageId: firstId || (message.MessageId ?? ''),
     publishTimeMs: Number.isFinite(sent) ? sent : now,
     queue: queueUrl,
     receiptHandle: message.ReceiptHandle ?? '',
@@ -76,6 +87,7 @@ export class PollerPool {
       waitTimeSeconds: this.options.waitTimeSeconds,
       visibilityTimeout: this.options.visibilityTimeoutSeconds,
       messageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+      messageAttributeNames: [...(this.options.messageAttributeNames ?? [SOURCE_MESSAGE_ID_ATTRIBUTE])],
       shouldDeleteMessages: false,
       pollingWaitTimeMs: 0,
       preReceiveMessageCallback: async () => {
@@ -90,12 +102,16 @@ export class PollerPool {
         this.options.onBatch(
           queue.topic,
           messages.map((m) => toReceivedMessage(m, queue.url, now)),
+          messages,
         );
         return [];
       },
     });
     consumer.on('error', (err) => {
-      if (this.stopping && err.name === 'AbortError') return;
+      // Stopping aborts the long polls in flight; sqs-consumer wraps that AbortError in an
+      // SQSError whose code says so. Not a failure.
+      const aborted = err.name === 'AbortError' || (err as { code?: unknown }).code === 'AbortError';
+      if (this.stopping && aborted) return;
       logger.warn({ err, queue: queue.url }, 'SQS poll failed');
     });
     consumer.on('processing_error', (err) => logger.error({ err, queue: queue.url }, 'batch handling failed'));

@@ -4,7 +4,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchNotifier, GlueIcebergSnapshots, GlueJobRunner } from '@lean-ops/aws';
 import type { LeanOpsConfig } from '@lean-ops/config';
-import type { JobRunner, LakeSnapshots, Notifier, PendingRecords } from '@lean-ops/core';
+import { type JobRunner, type LakeSnapshots, type Notifier, onceAsync, type PendingRecords } from '@lean-ops/core';
 import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
@@ -123,21 +123,17 @@ export async function startSchedulerService(
     );
     const metrics = await startMetricsServer({ registry, port: config.metricsPort });
     logger.info({ metrics: `${metrics.url}/metrics`, runner: env.runner }, 'scheduler service ready');
-    let closing: Promise<{ drained: boolean }> | undefined;
     return {
       scheduler,
       metrics,
-      close: () => {
-        closing ??= (async () => {
-          metrics.markShuttingDown();
-          await scheduler.close();
-          await engine.close();
-          state.close();
-          await metrics.close();
-          return { drained: true };
-        })();
-        return closing;
-      },
+      close: onceAsync(async () => {
+        metrics.markShuttingDown();
+        await scheduler.close();
+        await engine.close();
+        state.close();
+        await metrics.close();
+        return { drained: true };
+      }),
     };
   } catch (err) {
     await engine.close();

@@ -1,0 +1,150 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DevStack, formatAudit, ProgressView, startStatusServer } from '@lean-ops/dev';
+import { createLogger } from '@lean-ops/logger';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { VERSION } from '../version.js';
+
+interface DevFlags {
+  config?: string;
+  dataDir: string;
+  rate: string;
+  devices: string;
+  duration: string;
+  profile: string;
+  input?: string;
+  untilIdle?: boolean;
+  json?: boolean;
+  redisUrl?: string;
+  statusPort: string;
+  metricsPort: string;
+  seed?: string;
+}
+
+const number = (flag: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`${flag}: expected a number (got "${value}")`);
+  return n;
+};
+
+/** `lean-ops dev` (what `npm start` runs): the whole pipeline on this machine, fed by the simulator. */
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description(
+      'run the whole pipeline on this machine: SQS, ingest, DLQ processor, scheduler, DuckDB lake, simulator',
+    )
+    .option('-c, --config <file>', 'topics and schemas (default: the built-in three-topic demo)')
+    .option('--data-dir <dir>', 'lake, landing files, quarantine, state, ledger, dev.log', '.lean-ops')
+    .option('--rate <n>', 'simulated messages per second', '50')
+    .option('--devices <n>', 'simulated devices', '20')
+    .option('--duration <seconds>', 'simulate this long; 0 = until Ctrl-C', '0')
+    .option('--profile <name>', 'error injection: clean | default | chaos', 'default')
+    .option('--input <file.jsonl>', 'replay these message bodies instead of simulating')
+    .option(
+      '--until-idle',
+      'after the input or duration, wait until every queue is empty and every checkpoint caught up, audit, exit',
+    )
+    .option('--json', 'print the final summary as JSON (no live view)')
+    .option('--redis-url <url>', 'use this Redis (default: env REDIS_URL, else redis-server from PATH on a free port)')
+    .option('--status-port <port>', 'status page port; 0 = a free one', '8470')
+    .option('--metrics-port <port>', '/metrics port; 0 = a free one', '9464')
+    .option('--seed <n>', 'simulator seed, to repeat a run')
+    .addHelpText(
+      'after',
+      '\nLogs go to <data-dir>/dev.log; the terminal shows the live flow per topic. Ctrl-C stops everything\n' +
+        'gracefully (a second Ctrl-C exits at once). With --until-idle the exit code is 0 only when the audit\n' +
+        'accounts for every message sent.',
+    )
+    .action(async (flags: DevFlags) => {
+      const logFile = join(flags.dataDir, 'dev.log');
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(flags.dataDir, { recursive: true });
+      const logger = createLogger({
+        component: 'dev',
+        format: 'json',
+        destination: pino.destination({ dest: logFile, sync: false, mkdir: true }),
+      });
+      const stack = await DevStack.start(
+        {
+          configFile: flags.config,
+          dataDir: flags.dataDir,
+          rate: number('--rate', flags.rate),
+          devices: number('--devices', flags.devices),
+          durationSeconds: number('--duration', flags.duration),
+          profile: flags.profile,
+          input: flags.input,
+          untilIdle: flags.untilIdle ?? false,
+          redisUrl: flags.redisUrl,
+          statusPort: number('--status-port', flags.statusPort),
+          metricsPort: number('--metrics-port', flags.metricsPort),
+          ...(flags.seed !== undefined && { seed: number('--seed', flags.seed) }),
+        },
+        logger,
+        VERSION,
+      );
+      const status = await startStatusServer({ source: stack, port: number('--status-port', flags.statusPort) });
+      stack.statusUrl = status.url;
+      writeFileSync(
+        join(stack.dataDir, 'dev.json'),
+        JSON.stringify({ pid: process.pid, status: status.url, ...stack.endpoints }, null, 2),
+      );
+      const say = (line: string) => process.stderr.write(`${line}\n`);
+      say(`lean-ops dev: status page ${status.url}  metrics ${stack.endpoints.metrics}/metrics  logs ${logFile}`);
+
+      const view = new ProgressView();
+      const live = flags.json
+        ? undefined
+        : setInterval(() => {
+            stack.status().then(
+              (s) => view.show(s),
+              () => undefined,
+            );
+          }, 1_000);
+      let stopping: Promise<void> | undefined;
+      const stop = (code: number) => {
+        stopping ??= (async () => {
+          if (live) clearInterval(live);
+          await status.close();
+          await stack.close();
+          logger.flush();
+          process.exit(code);
+        })();
+        return stopping;
+      };
+      let signals = 0;
+      const onSignal = () => {
+        signals += 1;
+        if (signals > 1) process.exit(130);
+        say('\nstopping (Ctrl-C again to exit at once)…');
+        void stop(0);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+
+      const simulation = stack.simulate();
+      if (!flags.untilIdle) {
+        await simulation.catch((err: unknown) => say(`simulator stopped: ${(err as Error).message}`));
+        await new Promise<never>(() => {});
+      }
+      try {
+        const sent = await simulation;
+        await stack.waitUntilIdle();
+        const audit = await stack.audit();
+        const final = await stack.status();
+        if (live) clearInterval(live);
+        if (!flags.json) view.show(final);
+        const summary = { simulation: sent, audit, status: final };
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify(summary)}\n`
+            : `\n${formatAudit(audit)}\nunaccounted: ${audit.totals.unaccounted}\n`,
+        );
+        await stop(audit.totals.unaccounted === 0 && audit.totals.misclassified === 0 ? 0 : 1);
+      } catch (err) {
+        say(`lean-ops dev: ${(err as Error).message}`);
+        await stop(1);
+      }
+    });
+}

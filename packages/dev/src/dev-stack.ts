@@ -1,0 +1,457 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
+import { type LeanOpsConfig, loadConfig } from '@lean-ops/config';
+import type { SnapshotRef } from '@lean-ops/core';
+import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
+import {
+  type DynamoDbLocal,
+  type EmbeddedSqs,
+  FileQuarantine,
+  LandingSink,
+  LOCAL_CREDENTIALS,
+  type RedisServer,
+  startDynamoDbLocal,
+  startEmbeddedSqs,
+  startRedisServer,
+} from '@lean-ops/local';
+import type { Logger } from '@lean-ops/logger';
+import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
+import { runSimulation, type SimulationProgress, type SimulationSummary } from '@lean-ops/simulator';
+import { DlqWorker } from '@lean-ops/worker-dlq';
+import { IngestWorker } from '@lean-ops/worker-ingest';
+import {
+  LogNotifier,
+  openStateStores,
+  Scheduler,
+  type StateStores,
+  syncConfigSchemas,
+} from '@lean-ops/worker-scheduler';
+import { type AuditReport, auditPipeline } from './audit.js';
+import { CountingQuarantine } from './counting-quarantine.js';
+import { DEMO_CONFIG } from './demo-config.js';
+import { type DevOptions, type DevOptionsInput, parseDevOptions } from './dev-options.js';
+import type { DevStatus, StatusSource, TopicStatus } from './status-types.js';
+
+interface Topology {
+  readonly topic: string;
+  readonly url: string;
+  readonly dlqUrl: string;
+}
+
+/** Everything `lean-ops dev` started, in the order it stops them. */
+interface Parts {
+  redis?: RedisServer;
+  dynamo?: DynamoDbLocal;
+  state?: StateStores;
+  sqs?: EmbeddedSqs;
+  client?: SQSClient;
+  lake?: DuckDbLake;
+  committer?: LandingCommitter;
+  ingest?: IngestWorker;
+  dlq?: DlqWorker;
+  scheduler?: Scheduler;
+  metrics?: MetricsServer;
+}
+
+const SCHEDULER_PREFIX = 'lean-ops-dev';
+/** How long Ctrl-C waits for the ingest worker to empty the in-memory queues. */
+const DRAIN_BUDGET_MS = 10_000;
+
+/** Resolves `config` for dev: the file given, else the built-in demo written into the data dir. */
+function devConfig(options: DevOptions, dataDir: string): LeanOpsConfig {
+  const env = { ...process.env, LEAN_OPS_DATA_DIR: dataDir, LEAN_OPS_TOPICS: '' };
+  if (options.configFile) return loadConfig({ file: options.configFile, env });
+  const file = join(dataDir, 'demo.config.json');
+  writeFileSync(file, `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
+  return loadConfig({ file, env });
+}
+
+/**
+ * The whole pipeline on one machine, without AWS: the embedded SQS endpoint with a queue
+ * and a DLQ per topic, DynamoDB Local for the state, Redis for BullMQ, the DuckDB lake, the
+ * ingest worker, the DLQ processor, the scheduler with the local runner, one metrics
+ * endpoint; the simulator feeds it. `close()` stops everything, in order, once.
+ */
+export class DevStack implements StatusSource {
+  private simulation: Promise<SimulationSummary> | undefined;
+  private readonly abortSimulation = new AbortController();
+  private simulated: SimulationProgress | undefined;
+  private readonly published = new Map<string, number>();
+  private readonly startedAt = Date.now();
+  private closing: Promise<void> | undefined;
+  statusUrl = '';
+
+  private constructor(
+    readonly options: DevOptions,
+    readonly config: LeanOpsConfig,
+    readonly dataDir: string,
+    private readonly parts: Parts,
+    private readonly topology: readonly Topology[],
+    private readonly quarantine: CountingQuarantine,
+    private readonly runner: DuckDbJobRunner,
+    readonly logger: Logger,
+  ) {}
+
+  static async start(input: DevOptionsInput, logger: Logger, version = '0.0.0'): Promise<DevStack> {
+    const options = parseDevOptions(input);
+    const dataDir = resolve(options.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    const config = devConfig(options, dataDir);
+    const topics = config.topics.map((t) => t.name);
+    const parts: Parts = {};
+    try {
+      const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+      if (!redisUrl) parts.redis = await startRedisServer();
+      parts.dynamo = await startDynamoDbLocal({ path: join(dataDir, 'state') });
+      parts.state = await openStateStores({
+        dynamodbEndpoint: parts.dynamo.endpoint,
+        checkpointsTable: 'lean-ops-checkpoints',
+        schemasTable: 'lean-ops-schemas',
+        driftTable: 'lean-ops-drift-log',
+        region: 'us-east-1',
+      });
+      await syncConfigSchemas(config.topics, parts.state.schemas, logger);
+      parts.sqs = await startEmbeddedSqs();
+      const sqs = parts.sqs;
+      const topology = await Promise.all(
+        topics.map(async (topic) => ({ topic, ...(await sqs.createTopicQueue(topic, { maxReceiveCount: 5 })) })),
+      );
+      parts.client = new SQSClient({ region: 'us-east-1', endpoint: sqs.endpoint, credentials: LOCAL_CREDENTIALS });
+      parts.lake = await DuckDbLake.open({ path: join(dataDir, 'lake.duckdb') });
+      for (const topic of topics) await parts.lake.ensureTopic(topic);
+      parts.committer = new LandingCommitter({
+        lake: parts.lake,
+        landingDir: join(dataDir, 'landing'),
+        topics,
+        onError: (err) => logger.error({ err }, 'committing landed files to RAW failed; retrying'),
+      });
+      parts.committer.start();
+      const runner = new DuckDbJobRunner(parts.lake);
+      const registry = createRegistry({ defaultLabels: { service: 'dev' } });
+      createBaseMetrics(registry, 'dev', version);
+      const topicOfQueue = (queue: string): string | undefined => {
+        const name = queue.slice(queue.lastIndexOf('/') + 1).replace(/-dlq$/, '');
+        return topics.includes(name) ? name : undefined;
+      };
+      const isKnownTopic = (topic: string): boolean => topics.includes(topic);
+      const quarantine = new CountingQuarantine(
+        new FileQuarantine({ dir: join(dataDir, 'quarantine') }),
+        topicOfQueue,
+        isKnownTopic,
+      );
+      const acknowledger = new SqsAcknowledger({ client: parts.client });
+      const sampler = new QueueStatsSampler({ client: parts.client });
+      parts.ingest = new IngestWorker(
+        { ...config.ingest, queues: topology.map(({ topic, url, dlqUrl }) => ({ topic, url, dlqUrl })) },
+        {
+          sqs: parts.client,
+          sink: new LandingSink({ dir: join(dataDir, 'landing') }),
+          quarantine,
+          acknowledger,
+          isKnownTopic,
+          registry,
+          logger: logger.child({ component: 'ingest' }),
+          sampleQueues: async (urls) => new Map((await sampler.sample(urls)).map((s) => [s.queueUrl, s])),
+        },
+      );
+      parts.ingest.start();
+      parts.dlq = new DlqWorker(
+        { queues: [...topology] },
+        {
+          sqs: parts.client,
+          quarantine,
+          acknowledger,
+          isKnownTopic,
+          registry,
+          logger: logger.child({ component: 'dlq' }),
+          sampler,
+        },
+      );
+      parts.dlq.start();
+      parts.scheduler = await Scheduler.start(
+        {
+          redisUrl: redisUrl ?? (parts.redis as RedisServer).url,
+          topics,
+          prefix: SCHEDULER_PREFIX,
+          triggerIntervalSeconds: config.thresholds.triggerIntervalSeconds,
+          backlogRecords: config.thresholds.backlogRecords,
+          rawPollSeconds: 1,
+          ...config.scheduler,
+        },
+        {
+          ...parts.state,
+          jobs: runner,
+          snapshots: runner,
+          pending: runner,
+          notifier: new LogNotifier(logger.child({ component: 'scheduler' })),
+          registry,
+          logger: logger.child({ component: 'scheduler' }),
+        },
+      );
+      parts.metrics = await startMetricsServer({
+        registry,
+        port: options.metricsPort,
+        readiness: { ingest: () => parts.ingest?.isHealthy() ?? false },
+      });
+      return new DevStack(options, config, dataDir, parts, topology, quarantine, runner, logger);
+    } catch (err) {
+      await stopParts(parts, logger);
+      throw err;
+    }
+  }
+
+  get topics(): readonly string[] {
+    return this.topology.map((t) => t.topic);
+  }
+
+  get endpoints() {
+    return {
+      sqs: this.parts.sqs?.endpoint ?? '',
+      redis: this.parts.scheduler?.options.redisUrl ?? '',
+      metrics: this.parts.metrics?.url ?? '',
+      dynamodb: this.parts.dynamo?.endpoint ?? '',
+    };
+  }
+
+  /** Starts the simulator (or the input replay) into the topic queues; resolves with its summary. */
+  simulate(onProgress?: (p: SimulationProgress) => void): Promise<SimulationSummary> {
+    this.simulation ??= runSimulation(
+      {
+        topics: [...this.topics],
+        endpoint: this.endpoints.sqs,
+        // A fresh object: the SDK marks credential objects it has used with extra keys.
+        credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
+        queuePrefix: '',
+        ledger: join(this.dataDir, 'ledger.jsonl'),
+        ...(this.options.input
+          ? // Unreadable bodies and unknown topics go to the first topic's queue, to be DROPped there.
+            { input: this.options.input, defaultTopic: this.topics[0] }
+          : {
+              devices: this.options.devices,
+              rate: this.options.rate,
+              profile: this.options.profile as never,
+              ...(this.options.durationSeconds > 0 && { durationMs: Math.round(this.options.durationSeconds * 1000) }),
+              ...(this.options.seed !== undefined && { seed: this.options.seed }),
+            }),
+      },
+      {
+        signal: this.abortSimulation.signal,
+        onProgress: (p) => {
+          this.simulated = p;
+          onProgress?.(p);
+        },
+        onSent: (entries) => {
+          for (const e of entries) this.published.set(e.queue, (this.published.get(e.queue) ?? 0) + 1);
+        },
+      },
+    );
+    this.simulation.then(
+      () => {
+        this.simulationDone = true;
+      },
+      () => {
+        this.simulationDone = true;
+      },
+    );
+    return this.simulation;
+  }
+
+  /** Stops the simulator early (Ctrl-C); what was sent stays in the ledger. */
+  stopSimulator(): void {
+    this.abortSimulation.abort();
+  }
+
+  async status(): Promise<DevStatus> {
+    const { lake, state, scheduler, ingest } = this.parts;
+    if (!lake || !state || !scheduler || !ingest) throw new Error('lean-ops dev is stopping');
+    const stats = new Map(
+      (
+        await new QueueStatsSampler({ client: this.parts.client as SQSClient }).sample(
+          this.topology.flatMap((t) => [t.url, t.dlqUrl]),
+        )
+      ).map((s) => [s.queueUrl, s]),
+    );
+    const topics: TopicStatus[] = [];
+    for (const { topic, url, dlqUrl } of this.topology) {
+      const [schema, cps, rawSnap, curatedSnap, runs, drift, counts] = await Promise.all([
+        state.schemas.latest(topic),
+        state.checkpoints.get(topic),
+        lake.currentSnapshot(topic, 'raw'),
+        lake.currentSnapshot(topic, 'curated'),
+        scheduler.history.recent(topic, 5),
+        state.drift.list(topic),
+        tableCounts(lake, topic),
+      ]);
+      const q = stats.get(url);
+      const d = stats.get(dlqUrl);
+      topics.push({
+        topic,
+        schema_version: schema?.version ?? null,
+        published: this.published.get(topic) ?? 0,
+        queue: { visible: q?.visible ?? 0, in_flight: q?.inFlight ?? 0, delayed: q?.delayed ?? 0 },
+        dlq: { visible: d?.visible ?? 0, in_flight: d?.inFlight ?? 0 },
+        ...counts,
+        quarantined: this.quarantine.count(topic),
+        snapshots: { raw: rawSnap, curated: curatedSnap },
+        checkpoints: cps,
+        curation_pending: await this.runner.rawRecordsAfter(topic, cps.curated),
+        last_runs: runs,
+        drift,
+      });
+    }
+    return {
+      generated_at: new Date().toISOString(),
+      uptime_s: (Date.now() - this.startedAt) / 1000,
+      data_dir: this.dataDir,
+      breaker: ingest.pipeline.breaker.state,
+      simulator: {
+        running: this.simulation !== undefined && !this.simulationDone,
+        sent: this.simulated?.sent ?? 0,
+        profile: this.options.input ? null : this.options.profile,
+      },
+      endpoints: { ...this.endpoints, status: this.statusUrl },
+      topics,
+    };
+  }
+
+  private simulationDone = false;
+
+  /** Resolves once nothing is queued or landed and every topic's checkpoints caught up. */
+  async waitUntilIdle(timeoutMs = this.options.idleTimeoutSeconds * 1000, pollMs = 500): Promise<void> {
+    if (this.simulation) await this.simulation;
+    const deadline = Date.now() + timeoutMs;
+    let quietPolls = 0;
+    let last = '';
+    while (quietPolls < 3) {
+      if (Date.now() > deadline) {
+        throw new Error(`lean-ops dev: not idle after ${timeoutMs / 1000} s (still busy: ${last})`);
+      }
+      await this.parts.scheduler?.pollRaw();
+      last = await this.busyWith();
+      quietPolls = last === '' ? quietPolls + 1 : 0;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** What keeps the pipeline busy, or '' when idle. */
+  private async busyWith(): Promise<string> {
+    const status = await this.status();
+    const landed = this.topics.some((t) => {
+      try {
+        return readdirSync(join(this.dataDir, 'landing', t)).some((f) => f.endsWith('.jsonl'));
+      } catch {
+        return false;
+      }
+    });
+    if (landed) return 'landed files not committed yet';
+    const counts = await this.parts.scheduler?.runs.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+    const runs = Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
+    if (runs > 0) return `${runs} scheduler run(s)`;
+    for (const t of status.topics) {
+      const queued = t.queue.visible + t.queue.in_flight + t.queue.delayed + t.dlq.visible + t.dlq.in_flight;
+      if (queued > 0) return `${queued} message(s) queued for ${t.topic}`;
+      if (!caughtUp(t.snapshots.raw, t.checkpoints.curated)) return `${t.topic}: curation behind RAW`;
+      if (t.schema_version !== null && !caughtUp(t.snapshots.curated, t.checkpoints.semantic)) {
+        return `${t.topic}: semantic behind curated`;
+      }
+    }
+    return '';
+  }
+
+  /** Reconciles the ledger with the lake, the quarantine and what is still queued. */
+  async audit(): Promise<AuditReport> {
+    return auditPipeline({
+      ledgerPath: join(this.dataDir, 'ledger.jsonl'),
+      lake: this.parts.lake as DuckDbLake,
+      quarantineDir: join(this.dataDir, 'quarantine'),
+      topics: this.topics,
+    });
+  }
+
+  /** The lake, for queries while dev runs (it is the lake's one writer). */
+  get lake(): DuckDbLake {
+    return this.parts.lake as DuckDbLake;
+  }
+
+  /**
+   * The embedded SQS endpoint keeps messages in memory only: before it stops, give the
+   * ingest worker a moment to take what is still queued into the lake or the quarantine.
+   */
+  private async drainQueues(budgetMs: number): Promise<void> {
+    const client = this.parts.client;
+    if (!client) return;
+    const sampler = new QueueStatsSampler({ client });
+    const deadline = Date.now() + budgetMs;
+    while (Date.now() < deadline) {
+      const stats = await sampler.sample(this.topology.map((t) => t.url));
+      if (stats.every((q) => q.visible + q.inFlight + q.delayed === 0)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    this.logger.warn('messages still queued at shutdown are lost with the in-memory SQS endpoint');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.abortSimulation.abort();
+      await this.simulation?.catch(() => undefined);
+      await this.drainQueues(DRAIN_BUDGET_MS).catch(() => undefined);
+      await stopParts(this.parts, this.logger);
+      rmSync(join(this.dataDir, 'dev.json'), { force: true });
+    })();
+    return this.closing;
+  }
+}
+
+const caughtUp = (head: SnapshotRef | null, checkpoint: SnapshotRef | null): boolean =>
+  head === null || (checkpoint !== null && checkpoint.sequence >= head.sequence);
+
+async function tableCounts(lake: DuckDbLake, topic: string) {
+  const [row] = await lake.query<Record<string, number>>(
+    `SELECT (SELECT count(*) FROM raw."${topic}_staging")::INT AS raw,
+            (SELECT count(*) FROM curated."${topic}")::INT AS curated,
+            (SELECT count(*) FROM curated."${topic}_rejects")::INT AS curated_rejects`,
+  );
+  const semantic = await lake.query<{ n: number }>(
+    `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_schema = 'semantic' AND table_name = '${topic}'`,
+  );
+  const [sem] = semantic[0]?.n
+    ? await lake.query<Record<string, number>>(
+        `SELECT (SELECT count(*) FROM semantic."${topic}")::INT AS semantic,
+                (SELECT count(*) FROM semantic."${topic}_semantic_rejects")::INT AS semantic_rejects`,
+      )
+    : [{ semantic: 0, semantic_rejects: 0 }];
+  return {
+    raw: row?.raw ?? 0,
+    curated: row?.curated ?? 0,
+    curated_rejects: row?.curated_rejects ?? 0,
+    semantic: sem?.semantic ?? 0,
+    semantic_rejects: sem?.semantic_rejects ?? 0,
+  };
+}
+
+/** Stops what was started, producers first, each once; logs and goes on when one fails. */
+async function stopParts(parts: Parts, logger: Logger): Promise<void> {
+  const steps: [string, (() => Promise<unknown>) | undefined][] = [
+    ['ingest worker', parts.ingest && (() => (parts.ingest as IngestWorker).close())],
+    ['DLQ processor', parts.dlq && (() => (parts.dlq as DlqWorker).close())],
+    ['landing committer', parts.committer && (() => (parts.committer as LandingCommitter).close())],
+    ['scheduler', parts.scheduler && (() => (parts.scheduler as Scheduler).close())],
+    ['metrics server', parts.metrics && (() => (parts.metrics as MetricsServer).close())],
+    ['lake', parts.lake && (() => (parts.lake as DuckDbLake).close())],
+    ['state', parts.state && (async () => parts.state?.close())],
+    ['SQS client', parts.client && (async () => parts.client?.destroy())],
+    ['embedded SQS', parts.sqs && (() => (parts.sqs as EmbeddedSqs).close())],
+    ['DynamoDB Local', parts.dynamo && (() => (parts.dynamo as DynamoDbLocal).stop())],
+    ['redis-server', parts.redis && (() => (parts.redis as RedisServer).stop())],
+  ];
+  for (const [name, stop] of steps) {
+    if (!stop) continue;
+    try {
+      await stop();
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, `stopping the ${name} failed`);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+export { type AuditReport, auditPipeline, formatAudit, type TopicAudit } from './audit.js';
+export { DEMO_CONFIG } from './demo-config.js';
+export { type DevOptions, type DevOptionsInput, devOptionsSchema, parseDevOptions } from './dev-options.js';
+export { DevStack } from './dev-stack.js';
+export { ProgressView, renderProgress } from './progress-view.js';
+export { renderStatusPage } from './status-page.js';
+export { type StatusServer, type StatusServerOptions, startStatusServer } from './status-server.js';
+export type { DevStatus, StatusSource, TopicStatus } from './status-types.js';

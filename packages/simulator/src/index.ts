@@ -1,0 +1,30 @@
+export { type BodyClaims, bodyClaims } from './body-claims.js';
+export { DeviceFleet, deviceId, type Reading, readingMessage } from './device-fleet.js';
+export { type ExpectedFate, expectedFate, type FateContext } from './expected-fate.js';
+export {
+  type FaultRates,
+  type LedgerFault,
+  MESSAGE_FAULTS,
+  type MessageFault,
+  NO_FAULTS,
+  OVERSIZE_MARGIN_BYTES,
+} from './faults.js';
+export { type FleetPlan, fleetMessages } from './fleet-source.js';
+export { type LedgerEntry, LedgerWriter, ledgerEntrySchema, readLedger } from './ledger.js';
+export {
+  parseSimulationOptions,
+  type SimulationOptions,
+  type SimulationOptionsInput,
+  simulationOptionsSchema,
+} from './options.js';
+export type { OutgoingMessage } from './outgoing-message.js';
+export { type Bursts, PROFILE_NAMES, PROFILES, type Profile, type ProfileName, type SchemaDrift } from './profiles.js';
+export { type ReplayPlan, replayMessages } from './replay-source.js';
+export { DEFAULT_DEVICES, DEFAULT_RATE, planRun, type RunPlan } from './run-plan.js';
+export {
+  runSimulation,
+  type SimulationHooks,
+  type SimulationProgress,
+  type SimulationSummary,
+} from './run-simulation.js';
+export type { SendFailure, SimulationCounts, TopicCounts } from './tally.js';

@@ -1,0 +1,39 @@
+export {
+  type DecisionOptions,
+  type DlqAction,
+  type DlqPlan,
+  type DlqQuarantineReason,
+  decideDlqAction,
+  reasonLabel,
+} from './dlq-decision.js';
+export { formatAction, formatAge, formatDlqListings } from './dlq-listing-format.js';
+export { ATTEMPT_ATTRIBUTE, type DlqMessage, redriveAttributes, toDlqMessage } from './dlq-message.js';
+export { createDlqMetrics, type DlqMetrics } from './dlq-metrics.js';
+export { addOutcome, type DlqMoveReport, emptyReport } from './dlq-move-report.js';
+export { DlqMover, type DlqMoverDeps, type DlqOutcome, type Quarantined } from './dlq-mover.js';
+export { DlqOperationError } from './dlq-operation-error.js';
+export {
+  type DlqListedMessage,
+  type DlqListing,
+  DlqOperator,
+  type DlqOperatorDeps,
+} from './dlq-operator.js';
+export {
+  type DlqOptions,
+  type DlqOptionsInput,
+  type DlqQueue,
+  type DlqTuning,
+  dlqOptionsSchema,
+  dlqQueueSchema,
+  MAX_DELAY_SECONDS,
+  parseDlqOptions,
+} from './dlq-options.js';
+export { DlqProcessor, type DlqProcessorDeps } from './dlq-processor.js';
+export { resolveDlqQueues, sqsClientFor } from './dlq-queues.js';
+export { receiveFromDlq } from './dlq-receive.js';
+export { type DlqService, startDlqService } from './dlq-service.js';
+export { type DlqSettings, dlqSettingsSchema, readDlqSettings } from './dlq-settings.js';
+export { DlqWorker, type DlqWorkerDeps } from './dlq-worker.js';
+export { OldestMessageTracker } from './oldest-message-tracker.js';
+export { openDlqOperator } from './open-dlq-operator.js';
+export { type Redrive, type RedriveResult, sendRedrives, type Unsent } from './redrive-sender.js';

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { SqsAcknowledger } from '@lean-ops/aws';
+import type { RawRecord } from '@lean-ops/core';
+import { LandingSink, readJsonlTree } from '@lean-ops/local';
+import { createRegistry } from '@lean-ops/metrics';
+import { IngestWorker } from '@lean-ops/worker-ingest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../ingest/tests/helpers/fakes.js';
+import { FaultySink } from '../../../ingest/tests/helpers/harness.js';
+import { type DlqHarness, startDlqHarness, validBody, waitFor } from '../helpers/dlq-harness.js';
+
+describe('DLQ processor and ingest worker together', () => {
+  let h: DlqHarness | undefined;
+  let ingest: IngestWorker | undefined;
+  afterEach(async () => {
+    await ingest?.close();
+    await h?.stop();
+    h = undefined;
+    ingest = undefined;
+  });
+
+  it('an outage burns the receives, the DLQ processor redrives, and RAW keeps the id the producer got', async () => {
+    h = await startDlqHarness({}, { maxReceiveCount: 2 });
+    const sink = new FaultySink(new LandingSink({ dir: join(h.dataDir, 'landing') }));
+    sink.down = true;
+    ingest = new IngestWorker(
+      {
+        queues: [{ topic: 'telemetry', url: h.queueUrl, dlqUrl: h.dlqUrl }],
+        pollersPerQueue: 1,
+        waitTimeSeconds: 1,
+        lingerMs: 10,
+        // Retry at once and never open the breaker: every failure burns a receive.
+        retryBaseDelaySeconds: 0,
+        retryMaxDelaySeconds: 0,
+        breakerThreshold: 10_000,
+        shutdownBudgetMs: 5_000,
+      },
+      {
+        sqs: h.sqs,
+        sink,
+        quarantine: h.quarantine,
+        acknowledger: new SqsAcknowledger({ client: h.sqs }),
+        isKnownTopic: (t) => t === 'telemetry',
+        registry: createRegistry({ collectDefault: false }),
+        logger: silentLogger(),
+      },
+    );
+    const ids = await h.send(Array.from({ length: 20 }, (_, i) => validBody(i)));
+    ingest.start();
+    await waitFor('20 messages in the DLQ', async () => (await h?.depth(h.dlqUrl)) === 20);
+    sink.down = false;
+    h.worker.start();
+    const landed = async () => {
+      const rows: RawRecord[] = [];
+      for await (const r of readJsonlTree<RawRecord>(join(h?.dataDir ?? '', 'landing'))) rows.push(r);
+      return rows;
+    };
+    await waitFor('20 landed', async () => (await landed()).length === 20);
+    expect((await landed()).map((r) => r.source_message_id).sort()).toEqual([...ids].sort());
+    await waitFor('empty queues', async () => (await h?.depth(h.queueUrl)) === 0 && (await h?.depth(h.dlqUrl)) === 0);
+    expect(await h.quarantined()).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@lean-ops/config';
+import type { QuarantineEntry } from '@lean-ops/core';
+import { readJsonlTree } from '@lean-ops/local';
+import { readServiceEnvironment } from '@lean-ops/worker-ingest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../ingest/tests/helpers/fakes.js';
+import { type DlqService, readDlqSettings, startDlqService } from '../../src/index.js';
+import { type DlqHarness, startDlqHarness, waitFor } from '../helpers/dlq-harness.js';
+
+describe('Function: startDlqService wired from the environment', () => {
+  let h: DlqHarness | undefined;
+  let service: DlqService | undefined;
+  afterEach(async () => {
+    await service?.close();
+    await h?.stop();
+    h = undefined;
+    service = undefined;
+  });
+
+  function deployment(topics: string) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dlq-svc-'));
+    const vars = {
+      LEAN_OPS_TOPICS: topics,
+      LEAN_OPS_DATA_DIR: dataDir,
+      LEAN_OPS_SQS_ENDPOINT: h?.endpoint,
+      LEAN_OPS_DLQ_MAX_ATTEMPTS: '2',
+      LEAN_OPS_DLQ_METRICS_PORT: '0',
+    };
+    return {
+      dataDir,
+      config: loadConfig({ env: vars, cwd: dataDir }),
+      env: readServiceEnvironment(vars),
+      settings: readDlqSettings(vars, { backoffBaseSeconds: '0' }),
+    };
+  }
+
+  it('processes every topic DLQ into the local quarantine and serves its metrics; close() is idempotent', async () => {
+    h = await startDlqHarness();
+    await h.send(['{"topic":']);
+    await h.driveToDlq(1);
+    const { config, env, settings, dataDir } = deployment('telemetry');
+    expect(settings).toEqual({ tuning: { maxAttempts: 2, backoffBaseSeconds: 0 }, metricsPort: 0 });
+    service = await startDlqService(config, env, silentLogger(), 'test', settings);
+    expect(service.worker.options.maxAttempts).toBe(2);
+    await waitFor('1 quarantined', async () => {
+      const rows: QuarantineEntry[] = [];
+      for await (const r of readJsonlTree<QuarantineEntry>(join(dataDir, 'quarantine'))) rows.push(r);
+      return rows.length === 1 && rows[0]?.reason === 'dlq:invalid_json';
+    });
+    const metrics = await (await fetch(`${service.metrics.url}/metrics`)).text();
+    expect(metrics).toMatch(/leanops_build_info\{version="test",service="dlq"/);
+    expect(metrics).toMatch(
+      /leanops_dlq_messages_quarantined_total\{topic="telemetry",reason="invalid_json",service="dlq"\} 1/,
+    );
+    expect((await fetch(`${service.metrics.url}/readyz`)).status).toBe(200);
+    const first = service.close();
+    expect(service.close()).toBe(first);
+    expect((await first).drained).toBe(true);
+  });
+
+  it('refuses to start naming a missing DLQ', async () => {
+    h = await startDlqHarness();
+    const { config, env, settings } = deployment('telemetry,orders');
+    await expect(startDlqService(config, env, silentLogger(), 'test', settings)).rejects.toThrow(
+      /orders-dlq: queue does not exist/,
+    );
+  });
+
+  it('names a bad LEAN_OPS_DLQ_* variable', () => {
+    expect(() => readDlqSettings({ LEAN_OPS_DLQ_MAX_ATTEMPTS: 'many' })).toThrow(/LEAN_OPS_DLQ_MAX_ATTEMPTS/);
+  });
+});

@@ -1,0 +1,15 @@
+/**
+ * Waits for `work` at most `budgetMs`; true when it finished in time. Work still running
+ * after the budget keeps running: the caller hands its messages back instead of waiting.
+ */
+export async function finishesWithin(work: Promise<unknown>, budgetMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), budgetMs);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
