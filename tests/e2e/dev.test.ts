@@ -154,11 +154,11 @@ describe('lean-ops dev end to end (embedded SQS, DynamoDB Local, Redis, DuckDB; 
         await page.locator(`[data-topic="${topic}"]`).first().waitFor({ timeout: 30_000 });
       }
       // Wait until data flowed all the way to the semantic layer of a topic with a schema.
-      await page.waitForFunction(
-        `document.querySelector('[data-topic="sensors"]')?.textContent?.includes('FullPipelineSuccess')`,
-        undefined,
-        { timeout: 60_000 },
-      );
+      await page
+        .locator('[data-topic="sensors"]')
+        .getByText('FullPipelineSuccess')
+        .first()
+        .waitFor({ timeout: 60_000 });
       const shot = join(data, 'status-page.png');
       await page.screenshot({ path: shot, fullPage: true });
       const { statSync } = await import('node:fs');
@@ -167,6 +167,18 @@ describe('lean-ops dev end to end (embedded SQS, DynamoDB Local, Redis, DuckDB; 
     } finally {
       await browser.close();
     }
+    // Operator commands find the running dev (its Redis, DynamoDB Local) through its data dir.
+    const manual = await cli(['run', '--topic', 'meters', '--wait', '--json', '--data-dir', data, '--timeout', '60']);
+    expect(manual.code, manual.stderr).toBe(0);
+    expect(JSON.parse(manual.stdout).topic).toBe('meters');
+    const schemas = await cli(['schema', 'list', '--data-dir', data]);
+    expect(schemas.stdout).toMatch(/sensors v1: temperature double required/);
+    const drift = JSON.parse((await cli(['drift', 'list', '--json', '--data-dir', data])).stdout);
+    expect(drift.some((e: { topic: string; column: string }) => e.topic === 'vehicles' && e.column === '*')).toBe(true);
+    const locked = await cli(['query', 'SELECT 1', '--data-dir', data]);
+    expect(locked.code).toBe(2);
+    expect(locked.stderr).toMatch(/open in another process/);
+
     dev.kill('SIGINT');
     const code = await new Promise<number | null>((r) => dev.once('exit', (c) => r(c)));
     expect(code, err).toBe(0);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The workspace runs TypeScript sources directly through tsx's loader; container
-// images run an esbuild bundle instead (docker/).
+// The CLI runs its TypeScript sources through tsx's loader, here and in the container
+// images (docker/Dockerfile), so there is no build step to keep in step.
 import { register } from 'tsx/esm/api';
 
 register();

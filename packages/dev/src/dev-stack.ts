@@ -202,6 +202,9 @@ export class DevStack implements StatusSource {
     }
   }
 
+  /** Redis key prefix of the dev scheduler (for `lean-ops run` against a running dev). */
+  readonly schedulerPrefix = SCHEDULER_PREFIX;
+
   get topics(): readonly string[] {
     return this.topology.map((t) => t.topic);
   }

@@ -88,7 +88,11 @@ export function registerDevCommand(program: Command): void {
       stack.statusUrl = status.url;
       writeFileSync(
         join(stack.dataDir, 'dev.json'),
-        JSON.stringify({ pid: process.pid, status: status.url, ...stack.endpoints }, null, 2),
+        JSON.stringify(
+          { pid: process.pid, status: status.url, ...stack.endpoints, schedulerPrefix: stack.schedulerPrefix },
+          null,
+          2,
+        ),
       );
       const say = (line: string) => process.stderr.write(`${line}\n`);
       say(`lean-ops dev: status page ${status.url}  metrics ${stack.endpoints.metrics}/metrics  logs ${logFile}`);

@@ -39,7 +39,7 @@ export function registerDriftCommand(program: Command): void {
     if (!SEMANTIC_TYPES.includes(flags.type as SemanticType)) {
       throw new ConfigError('--type', [`expected one of ${SEMANTIC_TYPES.join(', ')} (got "${flags.type}")`]);
     }
-    const { config, env } = schedulerContext(flags);
+    const { env, prefix } = schedulerContext(flags);
     const state = await openStateStores(env);
     try {
       const entry = (await state.drift.list(flags.topic)).find((e) => e.column === flags.column);
@@ -63,7 +63,7 @@ export function registerDriftCommand(program: Command): void {
       connection.on('error', () => undefined);
       const runs = new RunQueue({
         connection,
-        prefix: String(config.scheduler.prefix ?? 'lean-ops'),
+        prefix,
         attempts: 3,
         retryBackoffMs: 10_000,
       });

@@ -22,13 +22,12 @@ export function registerRunCommand(program: Command): void {
     .option('--timeout <seconds>', 'longest wait with --wait', '900')
     .option('--json', 'print the report as JSON')
     .action(async (flags: RunFlags) => {
-      const { config, env } = schedulerContext(flags);
+      const { config, env, prefix } = schedulerContext(flags);
       if (!config.topics.some((t) => t.name === flags.topic)) {
         throw new ConfigError('--topic', [
           `"${flags.topic}" is not a configured topic (${config.topics.map((t) => t.name).join(', ')})`,
         ]);
       }
-      const prefix = String(config.scheduler.prefix ?? 'lean-ops');
       const connection = createRedis(env.redisUrl);
       const runs = new RunQueue({ connection, prefix, attempts: 3, retryBackoffMs: 10_000 });
       try {

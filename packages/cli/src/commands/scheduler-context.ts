@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { type LeanOpsConfig, loadConfig } from '@lean-ops/config';
 import { readSchedulerEnvironment, type SchedulerEnvironment } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
@@ -20,17 +21,54 @@ export function withSchedulerFlags(command: Command): Command {
     .option('--data-dir <dir>', 'local lake folder (env LEAN_OPS_DATA_DIR)');
 }
 
-/** Config file + scheduler environment, flags winning over environment variables. */
-export function schedulerContext(flags: SchedulerFlags): { config: LeanOpsConfig; env: SchedulerEnvironment } {
+/** What a running `lean-ops dev` wrote into its data dir (`dev.json`). */
+interface DevRuntime {
+  readonly pid: number;
+  readonly redis: string;
+  readonly dynamodb: string;
+  readonly schedulerPrefix: string;
+}
+
+/** The running `lean-ops dev` of `dataDir`, if its process is alive. */
+function runningDev(dataDir: string): DevRuntime | undefined {
+  try {
+    const dev = JSON.parse(readFileSync(join(dataDir, 'dev.json'), 'utf8')) as DevRuntime;
+    process.kill(dev.pid, 0);
+    return dev;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Config file + scheduler environment, flags winning over environment variables. With
+ * neither, a `lean-ops dev` running on the data dir provides Redis and DynamoDB Local, so
+ * `lean-ops drift list` and friends work against `npm start` as they do against AWS.
+ */
+export function schedulerContext(flags: SchedulerFlags): {
+  config: LeanOpsConfig;
+  env: SchedulerEnvironment;
+  prefix: string;
+} {
   const processEnv = { ...process.env };
   if (flags.dataDir) processEnv.LEAN_OPS_DATA_DIR = resolve(flags.dataDir);
-  const config = loadConfig({ file: flags.config, env: processEnv });
+  const dev = runningDev(resolve(processEnv.LEAN_OPS_DATA_DIR ?? '.lean-ops'));
+  const config = loadConfig({ file: flags.config ?? (dev ? devConfigFile(processEnv) : undefined), env: processEnv });
   const env = readSchedulerEnvironment(processEnv, {
-    redisUrl: flags.redisUrl,
-    dynamodbEndpoint: flags.dynamodbEndpoint,
+    redisUrl: flags.redisUrl ?? (processEnv.LEAN_OPS_REDIS_URL ? undefined : dev?.redis),
+    dynamodbEndpoint: flags.dynamodbEndpoint ?? (processEnv.LEAN_OPS_DYNAMODB_ENDPOINT ? undefined : dev?.dynamodb),
     runner: flags.runner,
   });
-  return { config, env };
+  const prefix = String(config.scheduler.prefix ?? (dev && !flags.redisUrl ? dev.schedulerPrefix : 'lean-ops'));
+  return { config, env, prefix };
+}
+
+/** The config a running dev uses when none is given: the demo it wrote, unless a file is configured. */
+function devConfigFile(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.LEAN_OPS_CONFIG) return undefined;
+  const demo = join(resolve(env.LEAN_OPS_DATA_DIR ?? '.lean-ops'), 'demo.config.json');
+  const local = ['lean-ops.config.json', 'lean-ops.config.yaml', 'lean-ops.config.yml'].some((f) => existsSync(f));
+  return local || !existsSync(demo) ? undefined : demo;
 }
 
 export const print = (text: string): void => {
