@@ -10,36 +10,24 @@
  * The last line of output is one JSON object.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { BroadcastChannel } from 'node:worker_threads';
 import { FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { FirehoseSink, SqsAcknowledger } from '@lean-ops/aws';
 import { transformMessage } from '@lean-ops/core';
-import { FileQuarantine } from '@lean-ops/local';
-import { createLogger } from '@lean-ops/logger';
-import { createRegistry } from '@lean-ops/metrics';
-import { IngestWorker } from '../src/index.js';
+import { startIngestThreads } from '../src/index.js';
 import { InProcessTransport, telemetryBody } from './in-process-transport.js';
+import { type BenchThreadPayload, buildBenchWorker, sdkConfig } from './ingest-bench-wiring.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const BASELINE_MESSAGES = Number(process.env.BENCH_BASELINE_MESSAGES ?? 10_000);
+/** Pipelines in worker threads, as a task with this many vCPUs runs them (`ingest.threads`). */
+const THREADS = Number(process.env.BENCH_THREADS ?? availableParallelism());
 
 interface Measured {
   msgs: number;
   seconds: number;
   cpuMicros: number;
   peakRssMb: number;
-}
-
-function sdkConfig(transport: InProcessTransport) {
-  return {
-    region: 'us-east-1',
-    endpoint: 'http://in-process.invalid',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    requestHandler: transport as never,
-  };
 }
 
 function trackPeakRss(): { stop(): number } {
@@ -67,28 +55,7 @@ async function measure(msgs: number, run: () => Promise<void>): Promise<Measured
 
 const modes: Record<string, (n: number) => Promise<Measured>> = {
   async worker(n) {
-    const transport = new InProcessTransport(n, telemetryBody);
-    const sqs = new SQSClient(sdkConfig(transport));
-    const firehose = new FirehoseClient(sdkConfig(transport));
-    const silent = createLogger({ component: 'bench', level: 'warn', format: 'json' });
-    const worker = new IngestWorker(
-      {
-        queues: [{ topic: 'telemetry', url: 'http://in-process.invalid/000000000000/telemetry' }],
-        pollersPerQueue: 8,
-        waitTimeSeconds: 0,
-        lingerMs: 50,
-        queueStatsIntervalMs: 0,
-      },
-      {
-        sqs,
-        sink: new FirehoseSink({ client: firehose, streamForTopic: (t) => `raw-${t}` }),
-        quarantine: new FileQuarantine({ dir: mkdtempSync(join(tmpdir(), 'bench-q-')) }),
-        acknowledger: new SqsAcknowledger({ client: sqs }),
-        isKnownTopic: (t) => t === 'telemetry',
-        registry: createRegistry(),
-        logger: silent,
-      },
-    );
+    const { worker, transport } = buildBenchWorker(n);
     const result = await measure(n, async () => {
       worker.start();
       await transport.whenDrained();
@@ -96,6 +63,34 @@ const modes: Record<string, (n: number) => Promise<Measured>> = {
     await worker.close();
     if (transport.counters.recordsPut < n)
       throw new Error(`only ${transport.counters.recordsPut} of ${n} records reached Firehose`);
+    return result;
+  },
+
+  async threads(n) {
+    // The product's worker threads (`ingest.threads`), one pipeline per core.
+    const threads = THREADS;
+    const channel = new BroadcastChannel(`ingest-bench-${process.pid}`);
+    let drained = 0;
+    let recordsPut = 0;
+    const done = new Promise<void>((resolve) => {
+      channel.onmessage = (event) => {
+        recordsPut += ((event as { data: { recordsPut: number } }).data).recordsPut;
+        if (++drained === threads) resolve();
+      };
+    });
+    const pool = await startIngestThreads<BenchThreadPayload>({
+      threads,
+      module: new URL('./ingest-bench-thread.ts', import.meta.url),
+      payload: { messages: n, channel: `ingest-bench-${process.pid}` },
+      start: false,
+    });
+    const result = await measure(n, async () => {
+      pool.start();
+      await done;
+    });
+    channel.close();
+    await pool.close();
+    if (recordsPut < n) throw new Error(`only ${recordsPut} of ${n} records reached Firehose`);
     return result;
   },
 
@@ -173,13 +168,15 @@ if (process.argv[2] === '--child') {
   process.stderr.write(`  ceiling  ${Math.round(rate(ceiling))} msgs/s\n`);
   const baseline = runChild('baseline', BASELINE_MESSAGES);
   process.stderr.write(`  baseline ${Math.round(rate(baseline))} msgs/s\n`);
-  const quarter = runChild('worker', Math.round(MESSAGES / 4));
+  const single = runChild('worker', Math.round(MESSAGES / 4));
+  process.stderr.write(`  worker, 1 thread (${single.msgs}) ${Math.round(rate(single))} msgs/s\n`);
+  const quarter = runChild('threads', Math.round(MESSAGES / 4));
   process.stderr.write(
-    `  worker (${quarter.msgs}) ${Math.round(rate(quarter))} msgs/s, peak RSS ${round(quarter.peakRssMb)} MB\n`,
+    `  worker, ${THREADS} threads (${quarter.msgs}) ${Math.round(rate(quarter))} msgs/s, peak RSS ${round(quarter.peakRssMb)} MB\n`,
   );
-  const worker = runChild('worker', MESSAGES);
+  const worker = runChild('threads', MESSAGES);
   process.stderr.write(
-    `  worker (${worker.msgs}) ${Math.round(rate(worker))} msgs/s, peak RSS ${round(worker.peakRssMb)} MB\n`,
+    `  worker, ${THREADS} threads (${worker.msgs}) ${Math.round(rate(worker))} msgs/s, peak RSS ${round(worker.peakRssMb)} MB\n`,
   );
   process.stderr.write(`  total ${round((performance.now() - started) / 1000)} s\n`);
   const summary = {
@@ -193,6 +190,9 @@ if (process.argv[2] === '--child') {
     peak_rss_mb: round(worker.peakRssMb),
     peak_rss_mb_at_quarter: round(quarter.peakRssMb),
     messages: worker.msgs,
+    threads: THREADS,
+    one_thread_msgs_per_s: Math.round(rate(single)),
+    one_thread_cpu_us_per_msg: round(single.cpuMicros / single.msgs),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }

@@ -1,6 +1,24 @@
 export { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 export { claimedTopic, IngestPipeline, type IngestPipelineDeps } from './ingest-pipeline.js';
-export { buildQuarantine, type IngestService, resolveQueues, startIngestService } from './ingest-service.js';
+export {
+  buildIngestWorker,
+  buildQuarantine,
+  createIngestSqsClient,
+  type IngestService,
+  type IngestThreadPayload,
+  resolveQueues,
+  sqsChecksumSettings,
+  startIngestService,
+} from './ingest-service.js';
+export {
+  type IngestThreadData,
+  type IngestThreadParts,
+  type IngestThreads,
+  renderMerged,
+  resolveThreadCount,
+  serveIngestThread,
+  startIngestThreads,
+} from './ingest-threads.js';
 export { type CloseResult, IngestWorker, type IngestWorkerDeps, type QueueDepth, queueName } from './ingest-worker.js';
 export {
   type IngestOptions,

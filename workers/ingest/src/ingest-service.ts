@@ -15,14 +15,24 @@ import type { LeanOpsConfig } from '@lean-ops/config';
 import { ConfigError, onceAsync, type Quarantine, type RecordSink } from '@lean-ops/core';
 import { FileQuarantine, LandingSink, LOCAL_CREDENTIALS } from '@lean-ops/local';
 import type { Logger } from '@lean-ops/logger';
-import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
+import {
+  createBaseMetrics,
+  createRegistry,
+  type MetricsServer,
+  type Registry,
+  startMetricsServer,
+} from '@lean-ops/metrics';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { resolveThreadCount, startIngestThreads } from './ingest-threads.js';
 import { type CloseResult, IngestWorker } from './ingest-worker.js';
-import type { QueueOptions } from './options.js';
+import { parseIngestOptions, type QueueOptions } from './options.js';
 import type { ServiceEnvironment } from './service-environment.js';
 
 export interface IngestService {
-  readonly worker: IngestWorker;
+  /** The worker, when it runs on this thread (`ingest.threads` 1); undefined with worker threads. */
+  readonly worker: IngestWorker | undefined;
+  /** Pipelines running (worker threads, or 1). */
+  readonly threads: number;
   readonly metrics: MetricsServer;
   /** Closes the worker (within its budget), then the metrics server; idempotent. */
   close(): Promise<CloseResult>;
@@ -72,10 +82,72 @@ export function buildQuarantine(env: ServiceEnvironment, dataDir: string): Quara
   return new FileQuarantine({ dir: join(dataDir, 'quarantine') });
 }
 
+/** SQS client of the worker (see docs/ingest.md, "SDK client settings"). */
+export function createIngestSqsClient(env: ServiceEnvironment): SQSClient {
+  return new SQSClient({
+    region: env.region,
+    ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
+    ...sqsChecksumSettings(env.sqsEndpoint),
+  });
+}
+
+/**
+ * The SDK's MD5 check of received bodies (`MD5OfBody`) guards against corruption on the
+ * wire. Against AWS (HTTPS) and a loopback emulator the transport already guarantees
+ * integrity (TLS records are authenticated; loopback never leaves the host), so the
+ * check is skipped there; a plain-HTTP endpoint on another host keeps it.
+ */
+export function sqsChecksumSettings(endpoint: string | undefined): { md5?: false } {
+  if (endpoint === undefined) return { md5: false };
+  const url = new URL(endpoint);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return url.protocol === 'https:' || loopback ? { md5: false } : {};
+}
+
+/** What the main thread hands every ingest thread (structured-cloneable). */
+export interface IngestThreadPayload {
+  readonly config: LeanOpsConfig;
+  readonly env: ServiceEnvironment;
+  readonly queues: readonly QueueOptions[];
+}
+
+/**
+ * One ingest pipeline with its own clients: the whole worker with one thread, each
+ * thread's worker otherwise. Only `sampleQueues` workers sample queue depths (one per
+ * process, so the merged gauges are not counted twice).
+ */
+export function buildIngestWorker(
+  payload: IngestThreadPayload,
+  deps: { readonly registry: Registry; readonly logger: Logger; readonly sampleQueues: boolean },
+): { worker: IngestWorker; dispose: () => void } {
+  const { config, env, queues } = payload;
+  const sqs = createIngestSqsClient(env);
+  const topics = new Set(config.topics.map((t) => t.name));
+  const sampler = new QueueStatsSampler({ client: sqs });
+  const worker = new IngestWorker(
+    { ...config.ingest, queues: [...queues] },
+    {
+      sqs,
+      sink: buildSink(env, config.dataDir),
+      quarantine: buildQuarantine(env, config.dataDir),
+      acknowledger: new SqsAcknowledger({ client: sqs }),
+      isKnownTopic: (topic) => topics.has(topic),
+      registry: deps.registry,
+      logger: deps.logger,
+      ...(deps.sampleQueues
+        ? { sampleQueues: async (urls) => new Map((await sampler.sample(urls)).map((s) => [s.queueUrl, s])) }
+        : {}),
+    },
+  );
+  return { worker, dispose: () => sqs.destroy() };
+}
+
 /**
  * Wires the ingest worker for a deployment: AWS clients, sink, quarantine, queue
  * lookup, metrics endpoint with readiness. Fails at start-up with a `ConfigError`
- * naming what is wrong (bad option, missing queue, missing bucket).
+ * naming what is wrong (bad option, missing queue, missing bucket). With
+ * `ingest.threads` > 1 the pipelines run in worker threads (one per core) and this
+ * thread serves the merged metrics.
  */
 export async function startIngestService(
   config: LeanOpsConfig,
@@ -83,28 +155,41 @@ export async function startIngestService(
   logger: Logger,
   version: string,
 ): Promise<IngestService> {
-  const sqs = new SQSClient({
-    region: env.region,
-    ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
-  });
+  const sqs = createIngestSqsClient(env);
   const queues = await resolveQueues(sqs, config, env);
-  const topics = new Set(config.topics.map((t) => t.name));
+  const options = parseIngestOptions({ ...config.ingest, queues });
+  const threads = resolveThreadCount(options.threads);
   const registry = createRegistry({ defaultLabels: { service: 'ingest' } });
   createBaseMetrics(registry, 'ingest', version);
-  const sampler = new QueueStatsSampler({ client: sqs });
-  const worker = new IngestWorker(
-    { ...config.ingest, queues },
-    {
-      sqs,
-      sink: buildSink(env, config.dataDir),
-      quarantine: buildQuarantine(env, config.dataDir),
-      acknowledger: new SqsAcknowledger({ client: sqs }),
-      isKnownTopic: (topic) => topics.has(topic),
+  const payload: IngestThreadPayload = { config, env, queues };
+
+  if (threads > 1) {
+    buildQuarantine(env, config.dataDir); // its ConfigError here, not in a thread
+    sqs.destroy();
+    const pool = await startIngestThreads({ threads, module: new URL('./ingest-thread.ts', import.meta.url), payload });
+    const own = registry.metrics.bind(registry);
+    registry.metrics = async () => `${await own()}\n${await pool.metricsText()}`;
+    const metrics = await startMetricsServer({
       registry,
-      logger,
-      sampleQueues: async (urls) => new Map((await sampler.sample(urls)).map((s) => [s.queueUrl, s])),
-    },
-  );
+      port: config.metricsPort,
+      readiness: { sink: () => pool.isHealthy() },
+    });
+    logger.info({ metrics: `${metrics.url}/metrics`, sink: env.sink, threads }, 'ingest service ready');
+    return {
+      worker: undefined,
+      threads,
+      metrics,
+      close: onceAsync(async () => {
+        metrics.markShuttingDown();
+        const result = await pool.close();
+        await metrics.close();
+        return result;
+      }),
+    };
+  }
+
+  sqs.destroy();
+  const { worker, dispose } = buildIngestWorker(payload, { registry, logger, sampleQueues: true });
   const metrics = await startMetricsServer({
     registry,
     port: config.metricsPort,
@@ -114,12 +199,13 @@ export async function startIngestService(
   logger.info({ metrics: `${metrics.url}/metrics`, sink: env.sink }, 'ingest service ready');
   return {
     worker,
+    threads: 1,
     metrics,
     close: onceAsync(async () => {
       metrics.markShuttingDown();
       const result = await worker.close();
       await metrics.close();
-      sqs.destroy();
+      dispose();
       return result;
     }),
   };

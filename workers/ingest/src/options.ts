@@ -20,6 +20,12 @@ export const queueOptionsSchema = z.strictObject({
 export const ingestOptionsSchema = z
   .strictObject({
     queues: z.array(queueOptionsSchema).min(1),
+    /**
+     * Pipelines in worker threads (`lean-ops ingest` only): each runs its own pollers,
+     * clients, batcher and sink calls on its own core. 0 = one per available core.
+     * @defaultValue 1
+     */
+    threads: z.number().int().min(0).max(64).default(1),
     /** Concurrent long-pollers per queue (a single sqs-consumer polls one batch at a time). @defaultValue 4 */
     pollersPerQueue: z.number().int().min(1).max(64).default(4),
     /** Long-poll wait. @defaultValue 20 (the SQS maximum) */
