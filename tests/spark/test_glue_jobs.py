@@ -80,7 +80,7 @@ def test_bootstrap_curation_and_semantic_jobs_pass_tokens_through_result_files(s
     sem1 = read_result(str(results), "jr_sem_1")
 
     # A second run from the checkpoints the first one left.
-    s2 = append_raw(spark, tables, [raw_of(event("b", "2024-03-01T11:00:00Z", {"temperature": 25, "new": 1}), T0_MS + 1)])
+    s2 = append_raw(spark, tables, [raw_of(event("b", "2024-03-01T11:00:00Z", {"temperature": 25, "new": 1}), T0_MS + 1, "m-b2")])
     curation_job.main(
         ["curation_job.py", *common, "--raw_db", "jobs_raw", "--curated_db", "jobs_cur", "--from_snapshot", str(s1),
          "--to_snapshot", str(s2), "--JOB_RUN_ID", "jr_cur_2"],
@@ -117,7 +117,22 @@ def test_bootstrap_curation_and_semantic_jobs_pass_tokens_through_result_files(s
     }
     rows = {r.idempotency_key: r.temperature for r in spark.table(tables.semantic).collect()}
     assert rows == {"a": 20.0, "b": 25.0}
-    assert sorted(p.name for p in results.iterdir()) == [f"{r}.json" for r in ("jr_boot", "jr_cur_1", "jr_cur_2", "jr_sem_1", "jr_sem_2")]
+
+    # Only a redelivered version arrives: nothing wins, so no MERGE and no new curated
+    # snapshot; the token repeats the last one (the scheduler ends NoNewCuratedData).
+    s3 = append_raw(spark, tables, [raw_of(event("b", "2024-03-01T11:00:00Z", {"temperature": 25, "new": 1}), T0_MS + 1, "m-b2")])
+    curation_job.main(
+        ["curation_job.py", *common, "--raw_db", "jobs_raw", "--curated_db", "jobs_cur", "--from_snapshot", str(s2),
+         "--to_snapshot", str(s3), "--JOB_RUN_ID", "jr_cur_3"],
+        spark=spark,
+    )
+    cur3 = read_result(str(results), "jr_cur_3")
+    assert cur3["records_written"] == 0
+    assert cur3["curated_snapshot_id"] == cur2["curated_snapshot_id"]
+    assert cur3["raw_snapshot_id"] == str(s3)
+    assert sorted(p.name for p in results.iterdir()) == [
+        f"{r}.json" for r in ("jr_boot", "jr_cur_1", "jr_cur_2", "jr_cur_3", "jr_sem_1", "jr_sem_2")
+    ]
 
 
 def test_semantic_job_refuses_a_bad_schema_before_any_spark_work(tmp_path):

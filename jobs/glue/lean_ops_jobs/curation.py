@@ -41,6 +41,7 @@ from .iceberg import (
     PROP_JOB_RUN_ID,
     PROP_RAW_SEQ,
     PROP_RAW_SNAPSHOT_ID,
+    current_snapshot,
     find_commit,
     snapshot,
     with_commit_properties,
@@ -168,6 +169,13 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
         cached.append(winners)
         written = winners.count()
         winners.createOrReplaceTempView("curation_batch")
+        current = current_snapshot(spark, tables.curated) if written == 0 else None
+        if current is not None:
+            # Nothing wins (only duplicates, replays or rejects): no MERGE, no new snapshot,
+            # as the DuckDB engine does; the scheduler then ends NoNewCuratedData.
+            if rejected:
+                rejects.writeTo(tables.curated_rejects).option(f"snapshot-property.{PROP_RAW_SNAPSHOT_ID}", str(end)).append()
+            return _result(current, 0, rejected, raw_seq, end)
         properties = {
             PROP_JOB: "curation",
             PROP_RAW_SEQ: str(raw_seq),
@@ -184,14 +192,19 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
         # range, its MERGE changes nothing, and the rejects are written once.
         if rejected:
             rejects.writeTo(tables.curated_rejects).option(f"snapshot-property.{PROP_RAW_SNAPSHOT_ID}", str(end)).append()
-        return {
-            "curated_snapshot_id": str(merged.snapshot_id),
-            "curated_snapshot_sequence": merged.sequence_number,
-            "records_written": int(written),
-            "records_rejected": int(rejected),
-            "raw_seq": raw_seq,
-            "raw_snapshot_id": str(end),
-        }
+        return _result(merged, written, rejected, raw_seq, end)
     finally:
         for df in cached:
             df.unpersist()
+
+
+def _result(curated, written: int, rejected: int, raw_seq: int, end: int) -> dict[str, Any]:
+    """The job's token for the scheduler (snapshot ids as text: they are 64-bit)."""
+    return {
+        "curated_snapshot_id": str(curated.snapshot_id),
+        "curated_snapshot_sequence": curated.sequence_number,
+        "records_written": int(written),
+        "records_rejected": int(rejected),
+        "raw_seq": raw_seq,
+        "raw_snapshot_id": str(end),
+    }
