@@ -6,7 +6,7 @@
  */
 import { BroadcastChannel } from 'node:worker_threads';
 import { serveIngestThread } from '../src/index.js';
-import { buildBenchWorker, type BenchThreadPayload } from './ingest-bench-wiring.js';
+import { type BenchThreadPayload, buildBenchWorker } from './ingest-bench-wiring.js';
 
 serveIngestThread<BenchThreadPayload>(async ({ index, threads, payload }) => {
   const share = Math.floor(payload.messages / threads) + (index < payload.messages % threads ? 1 : 0);

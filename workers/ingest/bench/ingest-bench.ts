@@ -74,7 +74,7 @@ const modes: Record<string, (n: number) => Promise<Measured>> = {
     let recordsPut = 0;
     const done = new Promise<void>((resolve) => {
       channel.onmessage = (event) => {
-        recordsPut += ((event as { data: { recordsPut: number } }).data).recordsPut;
+        recordsPut += (event as { data: { recordsPut: number } }).data.recordsPut;
         if (++drained === threads) resolve();
       };
     });

@@ -58,7 +58,9 @@ export function serveIngestThread<T>(build: (data: IngestThreadData<T>) => Promi
     let healthy = true;
     const health = setInterval(() => {
       const now = worker.isHealthy();
-      if (now !== healthy) port.postMessage({ type: 'healthy', value: (healthy = now) } satisfies FromThread);
+      if (now === healthy) return;
+      healthy = now;
+      port.postMessage({ type: 'healthy', value: now } satisfies FromThread);
     }, 250);
     health.unref();
     port.on('message', (message: ToThread) => {
@@ -217,7 +219,10 @@ export function renderMerged(perThread: readonly (readonly MetricJson[])[]): str
   for (const metrics of perThread) {
     for (const metric of metrics) {
       let entry = merged.get(metric.name);
-      if (!entry) merged.set(metric.name, (entry = { meta: metric, series: new Map() }));
+      if (!entry) {
+        entry = { meta: metric, series: new Map() };
+        merged.set(metric.name, entry);
+      }
       const max = STATE_GAUGES.has(metric.name);
       for (const v of metric.values) {
         const labels = Object.entries(v.labels)
