@@ -30,6 +30,7 @@ export {
   validateMessage,
 } from './message.js';
 export { onceAsync } from './once.js';
+export { parseOptions } from './parse-options.js';
 export type { CheckpointName, CheckpointStore, TopicCheckpoints } from './ports/checkpoint-store.js';
 export type { DriftEntry, DriftLog, DriftStatus } from './ports/drift-log.js';
 export type {

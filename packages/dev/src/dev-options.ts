@@ -1,4 +1,4 @@
-import { ConfigError, formatZodIssues } from '@lean-ops/core';
+import { parseOptions } from '@lean-ops/core';
 import { z } from 'zod';
 
 export const devOptionsSchema = z
@@ -42,7 +42,5 @@ export type DevOptionsInput = z.input<typeof devOptionsSchema>;
 export type DevOptions = z.output<typeof devOptionsSchema>;
 
 export function parseDevOptions(input: unknown): DevOptions {
-  const parsed = devOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError('lean-ops dev options', formatZodIssues(parsed.error, input));
-  return parsed.data;
+  return parseOptions(devOptionsSchema, input, 'lean-ops dev options');
 }

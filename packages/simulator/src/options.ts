@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_MAX_RECORD_BYTES, formatZodIssues, TOPIC_NAME_PATTERN } from '@lean-ops/core';
+import { DEFAULT_MAX_RECORD_BYTES, parseOptions, TOPIC_NAME_PATTERN } from '@lean-ops/core';
 import { z } from 'zod';
 import { MESSAGE_FAULTS, type MessageFault, OVERSIZE_MARGIN_BYTES } from './faults.js';
 import { PROFILE_NAMES, PROFILES } from './profiles.js';
@@ -144,7 +144,5 @@ export type SimulationOptions = z.output<typeof simulationOptionsSchema>;
 
 /** Validates simulation options; throws `ConfigError` naming every bad option. */
 export function parseSimulationOptions(input: unknown): SimulationOptions {
-  const parsed = simulationOptionsSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError('simulation options', formatZodIssues(parsed.error, input));
+  return parseOptions(simulationOptionsSchema, input, 'simulation options');
 }

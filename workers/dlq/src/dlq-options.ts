@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_MAX_RECORD_BYTES, formatZodIssues } from '@lean-ops/core';
+import { DEFAULT_MAX_RECORD_BYTES, parseOptions } from '@lean-ops/core';
 import { z } from 'zod';
 
 /** SQS's largest `DelaySeconds`: a redrive cannot be postponed longer than 15 minutes. */
@@ -64,7 +64,5 @@ export type DlqTuning = Partial<Omit<DlqOptionsInput, 'queues'>>;
 
 /** Validates DLQ options; throws `ConfigError` naming every bad option. */
 export function parseDlqOptions(input: unknown): DlqOptions {
-  const parsed = dlqOptionsSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError('DLQ processor options', formatZodIssues(parsed.error, input));
+  return parseOptions(dlqOptionsSchema, input, 'DLQ processor options');
 }

@@ -1,4 +1,4 @@
-import { ConfigError, formatZodIssues } from '@lean-ops/core';
+import { parseOptions } from '@lean-ops/core';
 import { z } from 'zod';
 
 const ms = z.number().int().nonnegative();
@@ -87,7 +87,5 @@ export type QueueOptions = z.output<typeof queueOptionsSchema>;
 
 /** Validates worker options; throws `ConfigError` naming every bad option. */
 export function parseIngestOptions(input: unknown): IngestOptions {
-  const parsed = ingestOptionsSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError('ingest worker options', formatZodIssues(parsed.error, input));
+  return parseOptions(ingestOptionsSchema, input, 'ingest worker options');
 }

@@ -1,4 +1,4 @@
-import { ConfigError, formatZodIssues, TOPIC_NAME_PATTERN } from '@lean-ops/core';
+import { parseOptions, TOPIC_NAME_PATTERN } from '@lean-ops/core';
 import { z } from 'zod';
 
 export const schedulerOptionsSchema = z.strictObject({
@@ -40,7 +40,5 @@ export type SchedulerOptionsInput = z.input<typeof schedulerOptionsSchema>;
 export type SchedulerOptions = z.output<typeof schedulerOptionsSchema>;
 
 export function parseSchedulerOptions(input: unknown): SchedulerOptions {
-  const parsed = schedulerOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError('scheduler options', formatZodIssues(parsed.error, input));
-  return parsed.data;
+  return parseOptions(schedulerOptionsSchema, input, 'scheduler options');
 }
