@@ -46,6 +46,8 @@ export const configFileSchema = z
     metricsPort: z.number().int().min(0).max(65_535).default(9464),
     /** Ingest worker tuning (pollers, caps, linger, breaker, shutdown); validated by the worker. */
     ingest: z.record(z.string(), z.unknown()).default({}),
+    /** DLQ processor tuning (attempts, backoff, caps); validated by the processor; env wins. */
+    dlq: z.record(z.string(), z.unknown()).default({}),
     /** Scheduler tuning (concurrency, attempts, RAW poll, locks); validated by the scheduler. */
     scheduler: z.record(z.string(), z.unknown()).default({}),
     /** Local lake, queues and state. @defaultValue ".lean-ops" */

@@ -20,6 +20,8 @@ export interface LeanOpsConfig {
   readonly dataDir: string;
   /** Ingest worker options from the file; the worker validates them (errors name `ingest.<key>`). */
   readonly ingest: Readonly<Record<string, unknown>>;
+  /** DLQ processor options from the file; the processor validates them. */
+  readonly dlq: Readonly<Record<string, unknown>>;
   /** Scheduler options from the file; the scheduler validates them. */
   readonly scheduler: Readonly<Record<string, unknown>>;
   /** Where the values came from, for the start-up log line. */
@@ -160,6 +162,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LeanOpsConfig {
     metricsPort: config.metricsPort,
     dataDir: resolve(cwd, config.dataDir),
     ingest: config.ingest,
+    dlq: config.dlq,
     scheduler: config.scheduler,
     sources,
   };

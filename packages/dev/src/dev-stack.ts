@@ -158,7 +158,7 @@ export class DevStack implements StatusSource {
       );
       parts.ingest.start();
       parts.dlq = new DlqWorker(
-        { queues: [...topology] },
+        { ...config.dlq, queues: [...topology] },
         {
           sqs: parts.client,
           quarantine,

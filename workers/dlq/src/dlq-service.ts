@@ -37,7 +37,7 @@ export async function startDlqService(
     const registry = createRegistry({ defaultLabels: { service: 'dlq' } });
     createBaseMetrics(registry, 'dlq', version);
     worker = new DlqWorker(
-      { ...settings.tuning, queues },
+      { ...config.dlq, ...settings.tuning, queues },
       {
         sqs,
         quarantine,
