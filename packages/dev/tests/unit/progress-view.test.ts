@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { type DevStatus, renderProgress } from '../../src/index.js';
+
+const status: DevStatus = {
+  generated_at: '2026-11-22T00:00:00.000Z',
+  uptime_s: 12.4,
+  data_dir: '/tmp/x',
+  breaker: 'closed',
+  simulator: { running: true, sent: 120, profile: 'default' },
+  endpoints: { sqs: 'http://sqs', redis: 'redis://r', metrics: 'http://m', status: 'http://s' },
+  topics: [
+    {
+      topic: 'sensors',
+      schema_version: 1,
+      published: 120,
+      queue: { visible: 3, in_flight: 2, delayed: 0 },
+      dlq: { visible: 1, in_flight: 0 },
+      raw: 100,
+      curated: 90,
+      curated_rejects: 1,
+      semantic: 80,
+      semantic_rejects: 2,
+      quarantined: 12,
+      snapshots: { raw: { id: '9', sequence: 9 }, curated: { id: '8', sequence: 8 } },
+      checkpoints: { curated: { id: '7', sequence: 7 }, semantic: { id: '8', sequence: 8 } },
+      curation_pending: 10,
+      last_runs: [
+        {
+          topic: 'sensors',
+          trigger: 'raw-advanced',
+          outcome: 'FullPipelineSuccess',
+          started_at: '2026-11-22T00:00:00.000Z',
+          finished_at: '2026-11-22T00:00:01.000Z',
+          timings: {},
+        },
+      ],
+      drift: [{ topic: 'sensors', column: 'pressure', first_seen: '2026-11-22T00:00:00.000Z', status: 'pending' }],
+    },
+  ],
+};
+
+describe('the live view of lean-ops dev', () => {
+  it('shows each topic flow with its counts, last outcome and drift', () => {
+    const lines = renderProgress(status);
+    expect(lines[0]).toMatch(/12 s · simulator sending \(120 sent\) · breaker closed · status http:\/\/s/);
+    expect(lines[1]).toMatch(
+      /^topic\s+published\s+queued\s+raw\s+curated\s+semantic\s+rejects\s+quarantined\s+dlq\s+pending\s+last run/,
+    );
+    const row = lines[2]?.split(/\s+/);
+    expect(row).toEqual(['sensors', '120', '5', '100', '90', '80', '3', '12', '1', '10', 'FullPipelineSuccess']);
+    expect(lines).toContain('drift: sensors.pressure (pending)');
+  });
+});
