@@ -125,23 +125,46 @@ describe('scheduler on real Redis and DynamoDB Local with the local (DuckDB) run
   });
 
   it('gives one run, plus at most one queued, for many triggers of one topic at once', async () => {
-    p = await localPipeline(servers);
+    // Hold the first run inside its curation job while the triggers arrive.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered: () => void = () => undefined;
+    const inCuration = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let held = false;
+    p = await localPipeline(servers, {
+      wrapJobs: (jobs) => ({
+        async runCuration(request, signal) {
+          if (!held) {
+            held = true;
+            entered();
+            await gate;
+          }
+          return jobs.runCuration(request, signal);
+        },
+        runSemantic: (request, signal) => jobs.runSemantic(request, signal),
+      }),
+    });
     const { scheduler } = await p.startScheduler({ topics: ['sensors'], concurrency: 4 });
     await p.registerSchema(schemaOf('sensors'));
     await p.land('sensors', [{ temperature: 1 }]);
+    await scheduler.requestRun('sensors');
+    await inCuration;
     await Promise.all(Array.from({ length: 20 }, () => scheduler.requestRun('sensors')));
-    await p.nextReport(() => true);
+    const counts = await scheduler.runs.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+    release();
+    await p.nextReport((r) => r.outcome === 'NoNewData');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const mid = p.reports.length;
-    await Promise.all(Array.from({ length: 20 }, () => scheduler.requestRun('sensors')));
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(mid).toBe(1);
-    expect(p.reports.length).toBeLessThanOrEqual(3);
-    const spans = p.reports.map((r) => [Date.parse(r.started_at), Date.parse(r.finished_at)] as const);
-    for (let i = 1; i < spans.length; i++) {
-      expect(spans[i]?.[0]).toBeGreaterThanOrEqual(spans[i - 1]?.[1] ?? 0);
-    }
-    expect((await p.checkpoints.get('sensors')).curated).not.toBeNull();
+
+    // One active and one waiting at the burst; exactly two runs, one after the other.
+    expect(counts.active).toBe(1);
+    expect((counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0)).toBeLessThanOrEqual(1);
+    expect(p.reports.map((r) => r.outcome)).toEqual(['FullPipelineSuccess', 'NoNewData']);
+    const [first, second] = p.reports;
+    expect(Date.parse(second?.started_at ?? '')).toBeGreaterThanOrEqual(Date.parse(first?.finished_at ?? ''));
   });
 
   it('runs when RAW advances (event trigger) and on the timer, with one job scheduler per topic', async () => {
