@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -105,7 +105,10 @@ describe('CLI: scheduler, run, schema and drift commands (real Redis, DynamoDB L
       return encodeRawRecord(result.encoded.record);
     });
     await landing.putBatch(records);
-    await new Promise((r) => setTimeout(r, 2_500)); // the committer's interval is 1 s
+    // The scheduler's committer deletes landed files once they are in RAW (every second).
+    const landed = () => readdirSync(join(dataDir, 'landing', 'sensors')).filter((f) => f.endsWith('.jsonl'));
+    for (let i = 0; i < 300 && landed().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(landed()).toEqual([]);
 
     const run = await cli(['run', '--topic', 'sensors', '--wait', '--json', '--timeout', '60']);
     expect(run.stderr).toBe('');
