@@ -1,5 +1,6 @@
 export type { AdapterLogger } from './adapter-logger.js';
 export { isRetryableAwsError } from './aws-errors.js';
+export { type ChunkLimits, chunkByLimits, chunkBySize, groupBy } from './chunk-by-limits.js';
 export {
   CloudWatchNotifier,
   type CloudWatchNotifierOptions,

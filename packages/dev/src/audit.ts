@@ -93,7 +93,14 @@ export async function auditPipeline(input: AuditInput): Promise<AuditReport> {
   for (const topic of input.topics) {
     const t = tallies.get(topic) ?? emptyTally(topic);
     tallies.set(topic, t);
-    Object.assign(t, await layerCounts(input.lake, topic));
+    const rows = await input.lake.rowCounts(topic);
+    Object.assign(t, {
+      raw_rows: rows.raw,
+      curated_rows: rows.curated,
+      curated_rejects: rows.curated_rejects,
+      semantic_rows: rows.semantic,
+      semantic_rejects: rows.semantic_rejects,
+    });
   }
   const topics = [...tallies.values()].sort((a, b) => a.topic.localeCompare(b.topic));
   const totals = emptyTally('');
@@ -123,25 +130,6 @@ function fateOf(
 function misclassified(entry: LedgerEntry, fate: Fate, reason: string | undefined): boolean {
   if (entry.expected === 'drop') return fate === 'raw';
   return fate === 'quarantined' && reason !== undefined && !reason.startsWith('dlq:');
-}
-
-async function layerCounts(lake: DuckDbLake, topic: string) {
-  // Tables appear on first use; a topic that never got data has none. Topic names are
-  // validated ([a-z0-9_-]), so quoting them is enough.
-  const count = async (schema: string, table: string): Promise<number> => {
-    const rows = await lake.query<{ n: number }>(
-      `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_schema = '${schema}' AND table_name = '${table}'`,
-    );
-    if (!rows[0]?.n) return 0;
-    return (await lake.query<{ n: number }>(`SELECT count(*)::INT AS n FROM ${schema}."${table}"`))[0]?.n ?? 0;
-  };
-  return {
-    raw_rows: await count('raw', `${topic}_staging`),
-    curated_rows: await count('curated', topic),
-    curated_rejects: await count('curated', `${topic}_rejects`),
-    semantic_rows: await count('semantic', topic),
-    semantic_rejects: await count('semantic', `${topic}_semantic_rejects`),
-  };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -285,7 +285,7 @@ export class DevStack implements StatusSource {
         lake.currentSnapshot(topic, 'curated'),
         scheduler.history.recent(topic, 5),
         state.drift.list(topic),
-        tableCounts(lake, topic),
+        lake.rowCounts(topic),
       ]);
       const q = stats.get(url);
       const d = stats.get(dlqUrl);
@@ -409,30 +409,6 @@ export class DevStack implements StatusSource {
 
 const caughtUp = (head: SnapshotRef | null, checkpoint: SnapshotRef | null): boolean =>
   head === null || (checkpoint !== null && checkpoint.sequence >= head.sequence);
-
-async function tableCounts(lake: DuckDbLake, topic: string) {
-  const [row] = await lake.query<Record<string, number>>(
-    `SELECT (SELECT count(*) FROM raw."${topic}_staging")::INT AS raw,
-            (SELECT count(*) FROM curated."${topic}")::INT AS curated,
-            (SELECT count(*) FROM curated."${topic}_rejects")::INT AS curated_rejects`,
-  );
-  const semantic = await lake.query<{ n: number }>(
-    `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_schema = 'semantic' AND table_name = '${topic}'`,
-  );
-  const [sem] = semantic[0]?.n
-    ? await lake.query<Record<string, number>>(
-        `SELECT (SELECT count(*) FROM semantic."${topic}")::INT AS semantic,
-                (SELECT count(*) FROM semantic."${topic}_semantic_rejects")::INT AS semantic_rejects`,
-      )
-    : [{ semantic: 0, semantic_rejects: 0 }];
-  return {
-    raw: row?.raw ?? 0,
-    curated: row?.curated ?? 0,
-    curated_rejects: row?.curated_rejects ?? 0,
-    semantic: sem?.semantic ?? 0,
-    semantic_rejects: sem?.semantic_rejects ?? 0,
-  };
-}
 
 /** Stops what was started, producers first, each once; logs and goes on when one fails. */
 async function stopParts(parts: Parts, logger: Logger): Promise<void> {

@@ -27,6 +27,14 @@ export interface DuckDbLakeOptions {
   readonly onStatement?: (sql: string, ms: number) => void;
 }
 
+export interface LayerRowCounts {
+  readonly raw: number;
+  readonly curated: number;
+  readonly curated_rejects: number;
+  readonly semantic: number;
+  readonly semantic_rejects: number;
+}
+
 /** Columns of the curated table that are not payload columns. */
 const CURATED_FIXED = new Set<string>([...CURATED_METADATA_COLUMNS, '_raw_seq']);
 
@@ -121,6 +129,27 @@ export class DuckDbLake {
       );
       const sequence = rows[0]?.sequence;
       return sequence === null || sequence === undefined ? null : { id: String(sequence), sequence: Number(sequence) };
+    });
+  }
+
+  /**
+   * Rows per table of a topic (RAW, curated and its rejects, semantic and its rejects);
+   * 0 for a table that does not exist yet. For the live view and the audit.
+   */
+  async rowCounts(topic: string): Promise<LayerRowCounts> {
+    return this.exclusive(async () => {
+      await this.ensureTopic(topic);
+      const semantic = await this.count(
+        `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'semantic' AND table_name = ${DUCKDB.literal(topic)}`,
+      );
+      const [row] = await this.rows<LayerRowCounts>(
+        `SELECT (SELECT count(*) FROM raw.${q(`${topic}_staging`)})::INT AS raw,
+                (SELECT count(*) FROM curated.${q(topic)})::INT AS curated,
+                (SELECT count(*) FROM curated.${q(`${topic}_rejects`)})::INT AS curated_rejects,
+                ${semantic > 0 ? `(SELECT count(*) FROM semantic.${q(topic)})::INT` : '0'} AS semantic,
+                ${semantic > 0 ? `(SELECT count(*) FROM semantic.${q(`${topic}_semantic_rejects`)})::INT` : '0'} AS semantic_rejects`,
+      );
+      return row as LayerRowCounts;
     });
   }
 

@@ -1,5 +1,5 @@
 export { DuckDbJobRunner } from './duckdb-job-runner.js';
-export { DuckDbLake, type DuckDbLakeOptions } from './duckdb-lake.js';
+export { DuckDbLake, type DuckDbLakeOptions, type LayerRowCounts } from './duckdb-lake.js';
 export { LandingCommitter, type LandingCommitterOptions } from './landing-committer.js';
 export { type Dialect, DUCKDB, SPARK } from './sql/dialect.js';
 export { columnsOfKeys, payloadColumnSelect } from './sql/payload-columns.js';

@@ -1,9 +1,3 @@
-import { type DynamoDbLocalOptions, startDynamoDbLocal as startEmbedded } from '@lean-ops/local';
-import type { TestServer } from './test-server.js';
-
-export type StartDynamoDbLocalOptions = DynamoDbLocalOptions;
-
-/** DynamoDB Local for a test (the same server `lean-ops dev` runs), in memory unless `path` is given. */
-export function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}): Promise<TestServer> {
-  return startEmbedded(options);
-}
+// The embedded DynamoDB Local of `lean-ops dev` serves the tests as it is (in memory
+// unless `path` is given); its handle has the `TestServer` shape.
+export { type DynamoDbLocalOptions as StartDynamoDbLocalOptions, startDynamoDbLocal } from '@lean-ops/local';

@@ -1,9 +1,9 @@
 import { type MessageAttributeValue, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { chunkByLimits, groupBy } from '@lean-ops/aws';
 import { type DlqMessage, messageSize, redriveAttributes } from './dlq-message.js';
 
-/** SQS batch calls take at most 10 entries and 1 MiB in all. */
-const MAX_BATCH_ENTRIES = 10;
-const MAX_BATCH_BYTES = 1_048_576;
+/** SQS batch calls take at most 10 entries and 1 MiB in all; a message of 1 MiB goes alone. */
+const SEND_BATCH_LIMITS = { maxRecords: 10, maxBatchBytes: 1_048_576 } as const;
 
 export interface Redrive {
   readonly message: DlqMessage;
@@ -41,14 +41,14 @@ export async function sendRedrives(
   redrives: readonly Redrive[],
 ): Promise<RedriveResult> {
   const result = { sent: [] as DlqMessage[], refused: [] as Unsent[], failed: [] as Unsent[] };
-  const byQueue = new Map<string, Outgoing[]>();
-  for (const redrive of redrives) {
+  const outgoing = redrives.map((redrive): Outgoing & { url: string } => {
     const attributes = redriveAttributes(redrive.message, redrive.attempt);
-    const url = sourceUrlOf(redrive.message.topic);
-    const outgoing = { redrive, attributes, bytes: messageSize(redrive.message.body, attributes) };
-    byQueue.set(url, [...(byQueue.get(url) ?? []), outgoing]);
-  }
-  const calls = [...byQueue].flatMap(([url, items]) => chunk(items).map((batch) => ({ url, batch })));
+    const bytes = messageSize(redrive.message.body, attributes);
+    return { redrive, attributes, bytes, url: sourceUrlOf(redrive.message.topic) };
+  });
+  const calls = [...groupBy(outgoing, (o) => o.url)].flatMap(([url, items]) =>
+    chunkByLimits(items, (o) => o.bytes, SEND_BATCH_LIMITS).map((batch) => ({ url, batch })),
+  );
   await Promise.all(
     calls.map(async ({ url, batch }) => {
       try {
@@ -81,22 +81,4 @@ export async function sendRedrives(
     }),
   );
   return result;
-}
-
-/** Splits into batches of at most 10 entries and 1 MiB; a message of 1 MiB goes alone. */
-function chunk(items: readonly Outgoing[]): Outgoing[][] {
-  const batches: Outgoing[][] = [];
-  let current: Outgoing[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + item.bytes > MAX_BATCH_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += item.bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }

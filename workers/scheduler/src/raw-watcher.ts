@@ -55,11 +55,10 @@ export class RawWatcher {
 
   private async pollTopic(topic: string): Promise<void> {
     const { snapshots, checkpoints, runs, metrics } = this.options;
-    const [raw, cps, curated, summary] = await Promise.all([
+    const [raw, cps, curated] = await Promise.all([
       snapshots.current(topic, 'raw'),
       checkpoints.get(topic),
       snapshots.current(topic, 'curated'),
-      this.options.history.summary(topic),
     ]);
     const consumed = Math.max(cps.curated?.sequence ?? 0, this.requested.get(topic) ?? 0);
     if (raw && raw.sequence > consumed) {
@@ -72,8 +71,8 @@ export class RawWatcher {
     const caughtUp = curated === null || (cps.semantic !== null && cps.semantic.sequence >= curated.sequence);
     if (caughtUp) this.behindSince.delete(topic);
     else if (!this.behindSince.has(topic)) this.behindSince.set(topic, Date.now());
-    const since = summary.caught_up_at ? Date.parse(summary.caught_up_at) : (this.behindSince.get(topic) ?? Date.now());
-    const lag = caughtUp ? 0 : Math.max(0, (Date.now() - since) / 1000);
+    // The history is read only while semantic is behind: caught up, the lag is 0.
+    const lag = caughtUp ? 0 : await this.secondsBehind(topic);
     metrics.semanticLag.set({ topic }, lag);
     if (pending !== null) {
       await this.options.notifier.notify({
@@ -83,6 +82,13 @@ export class RawWatcher {
         semanticLagSeconds: Math.round(lag),
       });
     }
+  }
+
+  /** Since the last catch-up the history knows of, else since this watcher saw it behind. */
+  private async secondsBehind(topic: string): Promise<number> {
+    const { caught_up_at } = await this.options.history.summary(topic);
+    const since = caught_up_at ? Date.parse(caught_up_at) : (this.behindSince.get(topic) ?? Date.now());
+    return Math.max(0, (Date.now() - since) / 1000);
   }
 
   async close(): Promise<void> {
