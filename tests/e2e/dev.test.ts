@@ -126,7 +126,8 @@ describe('lean-ops dev end to end (embedded SQS, DynamoDB Local, Redis, DuckDB; 
     const dev = spawn(
       process.execPath,
       [BIN, 'dev', '--data-dir', data, '--rate', '30', '--status-port', '0', '--metrics-port', '0'],
-      { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group, so Ctrl-C can be sent as a terminal sends it: to the group.
+      { env: ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     children.push(dev);
     let err = '';
@@ -179,7 +180,7 @@ describe('lean-ops dev end to end (embedded SQS, DynamoDB Local, Redis, DuckDB; 
     expect(locked.code).toBe(2);
     expect(locked.stderr).toMatch(/open in another process/);
 
-    dev.kill('SIGINT');
+    process.kill(-(dev.pid as number), 'SIGINT'); // the whole group, children included
     const code = await new Promise<number | null>((r) => dev.once('exit', (c) => r(c)));
     expect(code, err).toBe(0);
   }, 180_000);

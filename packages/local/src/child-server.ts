@@ -36,10 +36,14 @@ export class ChildServerError extends Error {
  * process is killed when this process exits, so no server outlives its owner.
  */
 export async function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
+  // A process group of its own: Ctrl-C in a terminal signals the whole foreground group,
+  // and the server must outlive its owner's graceful shutdown, which still needs it. The
+  // owner stops it (`stop()`, or the exit hook below).
   const child = spawn(options.command, [...options.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: options.env ?? process.env,
     cwd: options.cwd,
+    detached: true,
   });
   let tail = '';
   const keep = (chunk: Buffer): void => {
