@@ -1,4 +1,4 @@
--- The rows of {{source}} (one per key) that a MERGE into {{target}} writes: keys not
+-- The rows of the source (one per key) that a MERGE into the target writes: keys not
 -- stored yet, or versions newer than the stored one under the contract's order
 -- (incoming_wins in dialects.json). Their count is the job's records_written.
 SELECT s.*

@@ -62,7 +62,10 @@ SCHEMA = {
 TEMPLATES = [
     {"name": "curation_parse", "values": {}},
     {"name": "curation_keys", "values": {}},
-    {"name": "curation_batch", "values": {"raw_seq": "42", "payload_columns": ",\n  x AS `x`"}},
+    {
+        "name": "curation_batch",
+        "values": {"raw_seq": "42", "payload_columns": ",\n  x AS `x`", "newest_versions": "SELECT * FROM v"},
+    },
     {"name": "curation_rejects", "values": {}},
     {"name": "curation_merge", "values": {"curated_table": "lake.`cur`.`t`"}},
     {"name": "semantic_check", "values": {"typed_columns": "", "reject_reason": "NULL"}},

@@ -10,7 +10,8 @@ same ``jobs/sql`` templates rendered for Spark:
 2. ``curation_parse`` (cached: keys, rejects and the batch all read it), ``curation_keys``;
    new payload keys become nullable STRING columns (``ALTER TABLE … ADD COLUMNS``).
 3. ``curation_batch``: the newest version per key of the increment (deduplicated, as an
-   Iceberg MERGE fails on several source rows for one key), stamped ``_raw_seq`` = the RAW
+   Iceberg MERGE fails on several source rows for one key; ranked by the dialect's
+   ``newest_per_key``, a window over the parsed rows), stamped ``_raw_seq`` = the RAW
    ``to`` snapshot's sequence number.
 4. the batch is narrowed to the rows that win against the stored ones (so their count is
    ``records_written``, as DuckDB's MERGE row count, and a replay rewrites no data file),
@@ -46,8 +47,14 @@ from .iceberg import (
     snapshot,
     with_commit_properties,
 )
-from .sql import columns_of_keys, payload_column_select, payload_columns_of, render_job, spark_dialect
-
+from .sql import (
+    CURATED_METADATA_COLUMNS,
+    columns_of_keys,
+    payload_column_select,
+    payload_columns_of,
+    render_job,
+    spark_dialect,
+)
 
 
 class JobFailedError(RuntimeError):
@@ -78,6 +85,10 @@ def read_raw_increment(spark, raw_table: str, from_snapshot_id: int | None, to_s
         .option("end-snapshot-id", str(to_snapshot_id))
         .load(raw_table)
     )
+
+
+# The columns of view curation_parsed (jobs/sql/curation_parse.sql).
+PARSED_COLUMNS = (*CURATED_METADATA_COLUMNS, "json_payload", "payload_map")
 
 
 def winners_against(spark, source_view: str, target_table: str, where: str | None = None):
@@ -149,7 +160,13 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
             render_job(
                 "curation_batch",
                 d,
-                {"raw_seq": str(raw_seq), "payload_columns": payload_column_select(d, [*existing, *added], batch_columns)},
+                {
+                    "raw_seq": str(raw_seq),
+                    "payload_columns": payload_column_select(d, [*existing, *added], batch_columns),
+                    "newest_versions": d.newest_per_key(
+                        "(SELECT * FROM curation_parsed WHERE payload_map IS NOT NULL) AS valid", PARSED_COLUMNS
+                    ),
+                },
             )
         )
 
