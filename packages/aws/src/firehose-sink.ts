@@ -12,6 +12,7 @@ import { isRetryableAwsError } from './aws-errors.js';
 import { InFlight } from './in-flight.js';
 import { OptionChecks } from './option-checks.js';
 import { buildRetryPolicy, checkRetryOptions, type RetryOptions } from './retry-options.js';
+import { sendCached } from './send-cached.js';
 import { perRecordFailures, type StreamService, type WireRecord, writeToStreams } from './stream-record-writer.js';
 
 /** Firehose `PutRecordBatch` limits (defined with the sink port in the core). */
@@ -97,9 +98,12 @@ export class FirehoseSink implements RecordSink {
   }
 
   private async send(stream: string, records: readonly WireRecord[], signal: AbortSignal) {
-    const out = await this.client.send(
-      new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: records.map((r) => ({ Data: r.data })) }),
-      { abortSignal: signal },
+    const out = await sendCached(
+      () =>
+        this.client.send(
+          new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: records.map((r) => ({ Data: r.data })) }),
+        ),
+      signal,
     );
     return perRecordFailures('PutRecordBatch', records, out.FailedPutCount, out.RequestResponses);
   }

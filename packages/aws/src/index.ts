@@ -33,6 +33,7 @@ export {
   topicPartition,
   UNKNOWN_TOPIC_PARTITION,
 } from './s3-quarantine.js';
+export { sendCached, withCachedSend } from './send-cached.js';
 export {
   clampVisibilitySeconds,
   MAX_VISIBILITY_SECONDS,

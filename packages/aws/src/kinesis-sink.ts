@@ -6,6 +6,7 @@ import { isRetryableAwsError } from './aws-errors.js';
 import { InFlight } from './in-flight.js';
 import { OptionChecks } from './option-checks.js';
 import { buildRetryPolicy, checkRetryOptions, type RetryOptions } from './retry-options.js';
+import { sendCached } from './send-cached.js';
 import { perRecordFailures, type StreamService, type WireRecord, writeToStreams } from './stream-record-writer.js';
 
 /** Kinesis `PutRecords` limits: 500 records, 5 MiB, 1 MiB per record, partition keys included. */
@@ -80,12 +81,15 @@ export class KinesisSink implements RecordSink {
   }
 
   private async send(stream: string, records: readonly WireRecord[], signal: AbortSignal) {
-    const out = await this.client.send(
-      new PutRecordsCommand({
-        StreamName: stream,
-        Records: records.map((r) => ({ Data: r.data, PartitionKey: r.encoded.record.device_id })),
-      }),
-      { abortSignal: signal },
+    const out = await sendCached(
+      () =>
+        this.client.send(
+          new PutRecordsCommand({
+            StreamName: stream,
+            Records: records.map((r) => ({ Data: r.data, PartitionKey: r.encoded.record.device_id })),
+          }),
+        ),
+      signal,
     );
     return perRecordFailures('PutRecords', records, out.FailedRecordCount, out.Records);
   }

@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { RetryableError } from '@lean-ops/core';
 import { errorCode, errorMessage } from './aws-errors.js';
 import { OptionChecks } from './option-checks.js';
+import { sendCached } from './send-cached.js';
 
 /** Approximate message counts of one queue (SQS's numbers lag by up to a minute). */
 export interface QueueStats {
@@ -46,9 +47,12 @@ export class QueueStatsSampler {
   private async sampleOne(queue: string, signal: AbortSignal | undefined): Promise<QueueStats> {
     let attributes: Partial<Record<string, string>> | undefined;
     try {
-      const out = await this.client.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue, AttributeNames: Object.values(ATTRIBUTES) }),
-        { abortSignal: signal },
+      const out = await sendCached(
+        () =>
+          this.client.send(
+            new GetQueueAttributesCommand({ QueueUrl: queue, AttributeNames: Object.values(ATTRIBUTES) }),
+          ),
+        signal,
       );
       attributes = out.Attributes;
     } catch (err) {

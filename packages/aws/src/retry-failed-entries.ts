@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { IRetryContext, RetryPolicy } from 'cockatiel';
 import { errorCode, errorMessage } from './aws-errors.js';
+import { untilAborted } from './until-aborted.js';
 
 /** An entry AWS did not accept, with AWS's reason. */
 export interface EntryFailure<E> {
@@ -44,33 +45,11 @@ export async function retryFailedEntries<E>(
     return failures;
   }, signal);
   try {
-    await untilAborted(run, signal);
+    // cockatiel's backoff delay does not watch the signal; its next call sees the abort and ends.
+    await (signal === NEVER_ABORTED ? run : untilAborted(run, signal));
     return failures;
   } catch (err) {
     if (pending.length === entries.length) throw err;
     return pending.map((entry) => ({ entry, code: errorCode(err), message: errorMessage(err) }));
   }
-}
-
-/**
- * `promise`, or a rejection with the abort reason as soon as `signal` aborts (cockatiel's
- * backoff delay does not watch the signal; its next call sees the abort and ends).
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal === NEVER_ABORTED) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }

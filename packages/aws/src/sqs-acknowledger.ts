@@ -8,6 +8,7 @@ import { chunkBySize, groupBy } from './chunk-by-limits.js';
 import { OptionChecks } from './option-checks.js';
 import { type EntryFailure, retryFailedEntries } from './retry-failed-entries.js';
 import { buildRetryPolicy, checkRetryOptions, type RetryOptions } from './retry-options.js';
+import { sendCached } from './send-cached.js';
 
 /** SQS batch calls take at most 10 entries. */
 export const SQS_BATCH_SIZE = 10;
@@ -81,7 +82,7 @@ export class SqsAcknowledger implements MessageAcknowledger {
   /** Deletes the messages (`DeleteMessageBatch`). */
   ack(messages: readonly ReceivedMessage[]): Promise<void> {
     return this.inBatches('DeleteMessageBatch', messages, (queue, entries, signal) =>
-      this.client.send(new DeleteMessageBatchCommand({ QueueUrl: queue, Entries: entries }), { abortSignal: signal }),
+      sendCached(() => this.client.send(new DeleteMessageBatchCommand({ QueueUrl: queue, Entries: entries })), signal),
     );
   }
 
@@ -97,12 +98,15 @@ export class SqsAcknowledger implements MessageAcknowledger {
 
   private changeVisibility(messages: readonly ReceivedMessage[], seconds: number): Promise<void> {
     return this.inBatches('ChangeMessageVisibilityBatch', messages, (queue, entries, signal) =>
-      this.client.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queue,
-          Entries: entries.map((e) => ({ ...e, VisibilityTimeout: seconds })),
-        }),
-        { abortSignal: signal },
+      sendCached(
+        () =>
+          this.client.send(
+            new ChangeMessageVisibilityBatchCommand({
+              QueueUrl: queue,
+              Entries: entries.map((e) => ({ ...e, VisibilityTimeout: seconds })),
+            }),
+          ),
+        signal,
       ),
     );
   }

@@ -7,7 +7,7 @@ import { FirehoseSink, SqsAcknowledger } from '@lean-ops/aws';
 import { FileQuarantine } from '@lean-ops/local';
 import { createLogger } from '@lean-ops/logger';
 import { createRegistry, type Registry } from '@lean-ops/metrics';
-import { IngestWorker, sqsChecksumSettings } from '../src/index.js';
+import { INGEST_CLIENT_SETTINGS, IngestWorker, sqsChecksumSettings } from '../src/index.js';
 import { InProcessTransport, telemetryBody } from './in-process-transport.js';
 
 /** The endpoint the bench stands in for: AWS over HTTPS (the transport answers in-process). */
@@ -27,14 +27,21 @@ export function sdkConfig(transport: InProcessTransport) {
   };
 }
 
+/** The worker's SDK clients, with the settings `lean-ops ingest` gives them, on an in-process transport. */
+export function benchClients(transport: InProcessTransport): { sqs: SQSClient; firehose: FirehoseClient } {
+  return {
+    sqs: new SQSClient({ ...sdkConfig(transport), ...sqsChecksumSettings(BENCH_ENDPOINT), ...INGEST_CLIENT_SETTINGS }),
+    firehose: new FirehoseClient({ ...sdkConfig(transport), ...INGEST_CLIENT_SETTINGS }),
+  };
+}
+
 /** The worker as `lean-ops ingest` wires it for Firehose (same client settings), on an in-process transport. */
 export function buildBenchWorker(
   messages: number,
   firstIndex = 0,
 ): { worker: IngestWorker; registry: Registry; transport: InProcessTransport } {
   const transport = new InProcessTransport(messages, telemetryBody, firstIndex);
-  const sqs = new SQSClient({ ...sdkConfig(transport), ...sqsChecksumSettings(BENCH_ENDPOINT) });
-  const firehose = new FirehoseClient(sdkConfig(transport));
+  const { sqs, firehose } = benchClients(transport);
   const registry = createRegistry();
   const worker = new IngestWorker(
     {

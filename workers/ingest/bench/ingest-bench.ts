@@ -12,11 +12,12 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { BroadcastChannel } from 'node:worker_threads';
-import { FirehoseClient, PutRecordCommand } from '@aws-sdk/client-firehose';
-import { transformMessage } from '@lean-ops/core';
+import { FirehoseClient, PutRecordBatchCommand, PutRecordCommand } from '@aws-sdk/client-firehose';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { FIREHOSE_LIMITS, transformMessage } from '@lean-ops/core';
 import { startIngestThreads } from '../src/index.js';
 import { InProcessTransport, telemetryBody } from './in-process-transport.js';
-import { type BenchThreadPayload, buildBenchWorker, sdkConfig } from './ingest-bench-wiring.js';
+import { type BenchThreadPayload, benchClients, buildBenchWorker, sdkConfig } from './ingest-bench-wiring.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const BASELINE_MESSAGES = Number(process.env.BENCH_BASELINE_MESSAGES ?? 10_000);
@@ -111,6 +112,53 @@ const modes: Record<string, (n: number) => Promise<Measured>> = {
     });
   },
 
+  async floor(n) {
+    // The SDK calls the worker cannot avoid, alone: per 10 messages one ReceiveMessage (the
+    // attributes the pollers ask for) and one DeleteMessageBatch, per 500 records one
+    // PutRecordBatch of the encoded records; same clients and settings as the worker.
+    const transport = new InProcessTransport(n, telemetryBody);
+    const { sqs, firehose } = benchClients(transport);
+    const queueUrl = 'https://in-process.invalid/000000000000/telemetry';
+    const encoded = transformMessage(
+      { body: telemetryBody(0), sourceMessageId: 'm0', publishTimeMs: Date.now() },
+      { isKnownTopic: (t) => t === 'telemetry' },
+    );
+    if (!encoded.ok) throw new Error(encoded.reason);
+    const record = { Data: Buffer.from(`${encoded.encoded.json}\n`) };
+    const records = Array.from({ length: FIREHOSE_LIMITS.maxRecords }, () => record);
+    const result = await measure(n, async () => {
+      let pending = 0;
+      for (let received = 0; received < n; ) {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+            MessageAttributeNames: ['lean-ops-source-message-id'],
+          }),
+        );
+        const messages = out.Messages ?? [];
+        received += messages.length;
+        pending += messages.length;
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
+        if (pending >= records.length || received >= n) {
+          await firehose.send(
+            new PutRecordBatchCommand({ DeliveryStreamName: 'raw-telemetry', Records: records.slice(0, pending) }),
+          );
+          pending = 0;
+        }
+      }
+    });
+    if (transport.counters.deleted !== n) throw new Error('floor run lost messages');
+    return result;
+  },
+
   async baseline(n) {
     // One handler call per message (Lambda batch size 1), one PutRecord per record.
     const transport = new InProcessTransport(n, telemetryBody);
@@ -168,6 +216,8 @@ if (process.argv[2] === '--child') {
   process.stderr.write(`  ceiling  ${Math.round(rate(ceiling))} msgs/s\n`);
   const baseline = runChild('baseline', BASELINE_MESSAGES);
   process.stderr.write(`  baseline ${Math.round(rate(baseline))} msgs/s\n`);
+  const floor = runChild('floor', MESSAGES);
+  process.stderr.write(`  SDK floor ${round(floor.cpuMicros / floor.msgs)} µs CPU per message\n`);
   const single = runChild('worker', Math.round(MESSAGES / 4));
   process.stderr.write(`  worker, 1 thread (${single.msgs}) ${Math.round(rate(single))} msgs/s\n`);
   const quarter = runChild('threads', Math.round(MESSAGES / 4));
@@ -193,6 +243,10 @@ if (process.argv[2] === '--child') {
     threads: THREADS,
     one_thread_msgs_per_s: Math.round(rate(single)),
     one_thread_cpu_us_per_msg: round(single.cpuMicros / single.msgs),
+    sdk_floor_us_per_msg: round(floor.cpuMicros / floor.msgs),
+    // The most any worker on these SDK clients could reach: the unavoidable SDK calls plus
+    // the transform and nothing else, on every thread at once, against the same baseline.
+    speedup_bound: round((THREADS * 1e6) / (floor.cpuMicros / floor.msgs + 1e6 / rate(ceiling)) / rate(baseline), 2),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }

@@ -4,6 +4,7 @@ export {
   buildIngestWorker,
   buildQuarantine,
   createIngestSqsClient,
+  INGEST_CLIENT_SETTINGS,
   type IngestService,
   type IngestThreadPayload,
   resolveQueues,

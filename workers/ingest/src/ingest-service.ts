@@ -57,11 +57,15 @@ export async function resolveQueues(
 function buildSink(env: ServiceEnvironment, dataDir: string): RecordSink {
   if (env.sink === 'local') return new LandingSink({ dir: join(dataDir, 'landing') });
   if (env.sink === 'kinesis') {
-    const client = new KinesisClient({ region: env.region, requestHandler: new NodeHttpHandler() });
+    const client = new KinesisClient({
+      region: env.region,
+      requestHandler: new NodeHttpHandler(),
+      ...INGEST_CLIENT_SETTINGS,
+    });
     const stream = env.kinesisStream as string;
     return new KinesisSink({ client, streamForTopic: () => stream });
   }
-  const client = new FirehoseClient({ region: env.region });
+  const client = new FirehoseClient({ region: env.region, ...INGEST_CLIENT_SETTINGS });
   return new FirehoseSink({ client, streamForTopic: (topic) => `${env.firehoseStreamPrefix}${topic}` });
 }
 
@@ -88,8 +92,17 @@ export function createIngestSqsClient(env: ServiceEnvironment): SQSClient {
     region: env.region,
     ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
     ...sqsChecksumSettings(env.sqsEndpoint),
+    ...INGEST_CLIENT_SETTINGS,
   });
 }
+
+/**
+ * Settings of every SDK client on the worker's hot path: each client resolves its
+ * middleware stack once per command class and reuses it (~40 % of a call's CPU). The
+ * adapters send without per-call options so the cache holds (see sendCached in
+ * packages/aws).
+ */
+export const INGEST_CLIENT_SETTINGS = { cacheMiddleware: true } as const;
 
 /**
  * The SDK's MD5 check of received bodies (`MD5OfBody`) guards against corruption on the

@@ -1,4 +1,5 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { withCachedSend } from '@lean-ops/aws';
 import type { ReceivedMessage } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import { Consumer } from 'sqs-consumer';
@@ -82,7 +83,9 @@ export class PollerPool {
     let pollStarted = 0;
     const consumer = Consumer.create({
       queueUrl: queue.url,
-      sqs: this.options.sqs,
+      // sqs-consumer passes its abort signal on every call, which would make the client
+      // resolve its middleware stack again each time (see sendCached).
+      sqs: withCachedSend(this.options.sqs),
       batchSize: 10,
       waitTimeSeconds: this.options.waitTimeSeconds,
       visibilityTimeout: this.options.visibilityTimeoutSeconds,

@@ -1,8 +1,8 @@
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError } from '@lean-ops/core';
 import { awsClientConfig, createQueue, startSqsServer } from '@lean-ops/testkit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { QueueStatsSampler, resolveQueueUrls, SqsAcknowledger } from '../../src/index.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { QueueStatsSampler, resolveQueueUrls, SqsAcknowledger, withCachedSend } from '../../src/index.js';
 import { sharedSetup } from '../helpers/shared-setup.js';
 import { receive, sleep } from '../helpers/sqs.js';
 
@@ -163,5 +163,32 @@ describe('Function: resolveQueueUrls (fauxqs)', () => {
     expect([...urls]).toEqual([[name, queueUrl]]);
     await expect(missing).rejects.toThrow(ConfigError);
     await expect(missing).rejects.toThrow(/missing-1: queue does not exist[\s\S]*missing-2: queue does not exist/);
+  });
+});
+
+describe('Function: withCachedSend (fauxqs)', () => {
+  it('keeps a cacheMiddleware client on its resolved stack although every call passes an abort signal', async () => {
+    const { server } = await env.get();
+    const queue = await freshQueue();
+    const client = new SQSClient({ ...awsClientConfig(server.endpoint), cacheMiddleware: true });
+    const resolved = vi.spyOn(GetQueueAttributesCommand.prototype, 'resolveMiddleware');
+    try {
+      const signal = new AbortController().signal;
+      const viaProxy = withCachedSend(client);
+      for (let i = 0; i < 3; i++) {
+        const out = await viaProxy.send(new GetQueueAttributesCommand({ QueueUrl: queue, AttributeNames: ['All'] }), {
+          abortSignal: signal,
+        });
+        expect(out.Attributes?.ApproximateNumberOfMessages).toBe('0');
+      }
+      expect(resolved).toHaveBeenCalledTimes(1);
+      // The same calls straight on the client resolve the stack every time.
+      for (let i = 0; i < 3; i++)
+        await client.send(new GetQueueAttributesCommand({ QueueUrl: queue }), { abortSignal: signal });
+      expect(resolved).toHaveBeenCalledTimes(4);
+    } finally {
+      resolved.mockRestore();
+      client.destroy();
+    }
   });
 });
