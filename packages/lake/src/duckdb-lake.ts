@@ -184,7 +184,7 @@ export class DuckDbLake {
         );
         await this.exec(renderJob('curation_parse', DUCKDB));
         // Materialise the parsed increment once: keys, rejects and the batch all read it.
-        // json_payload is kept only for rows bound for rejects: copying it costs more than the MERGE.
+        // json_payload is kept only for rows bound for rejects: copying it costs more than the rest of the job.
         await this.exec(
           'CREATE OR REPLACE TEMP TABLE curation_parsed_rows AS SELECT * REPLACE (CASE WHEN payload_map IS NULL THEN json_payload END AS json_payload) FROM curation_parsed; CREATE OR REPLACE TEMP VIEW curation_parsed AS SELECT * FROM curation_parsed_rows',
         );
