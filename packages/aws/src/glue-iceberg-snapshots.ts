@@ -31,6 +31,12 @@ export class GlueIcebergSnapshots implements LakeSnapshots, PendingRecords {
   private readonly glue: GlueClient;
   private readonly s3: S3Client;
   private readonly databases: Readonly<Record<Layer, string>>;
+  /**
+   * The last metadata file read per table. Iceberg never rewrites a metadata file (each
+   * commit writes a new one), so while the catalog names the same location, the RAW
+   * watcher's two reads per poll (`current`, then `rawRecordsAfter`) download it once.
+   */
+  private readonly lastRead = new Map<string, { json: string; location: string }>();
 
   constructor(options: GlueIcebergSnapshotsOptions) {
     new OptionChecks('GlueIcebergSnapshots options')
@@ -78,8 +84,12 @@ export class GlueIcebergSnapshots implements LakeSnapshots, PendingRecords {
         `GlueIcebergSnapshots: table ${table} has metadata_location ${metadataLocation}, not in S3`,
       );
     }
+    const cached = this.lastRead.get(table);
+    if (cached?.location === metadataLocation) return cached;
     const bytes = await readS3Object(this.s3, location);
-    return { json: decodeMetadata(bytes), location: metadataLocation };
+    const metadata = { json: decodeMetadata(bytes), location: metadataLocation };
+    this.lastRead.set(table, metadata);
+    return metadata;
   }
 }
 

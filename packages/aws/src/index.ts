@@ -5,6 +5,7 @@ export {
   CloudWatchNotifier,
   type CloudWatchNotifierOptions,
   DEFAULT_METRIC_NAMESPACE,
+  LAG_METRICS,
   NOTICE_METRICS,
 } from './cloudwatch-notifier.js';
 export { DynamoCheckpointStore, type DynamoCheckpointStoreOptions } from './dynamo-checkpoint-store.js';

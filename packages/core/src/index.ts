@@ -19,6 +19,7 @@ export {
   SchemaError,
 } from './errors.js';
 export { classifyFailure, type Disposition } from './failure.js';
+export { finishesWithin } from './finishes-within.js';
 export { deriveIdempotencyKey, type IdempotencyKeyInput } from './idempotency-key.js';
 export {
   type Message,

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
+import { type QueueStats, QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
 import { type LeanOpsConfig, loadConfig } from '@lean-ops/config';
 import type { SnapshotRef } from '@lean-ops/core';
 import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
@@ -20,12 +20,13 @@ import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
 import { runSimulation, type SimulationProgress, type SimulationSummary } from '@lean-ops/simulator';
 import { DlqWorker } from '@lean-ops/worker-dlq';
-import { IngestWorker } from '@lean-ops/worker-ingest';
+import { IngestWorker, queueName } from '@lean-ops/worker-ingest';
 import {
   LogNotifier,
   openStateStores,
   Scheduler,
   type StateStores,
+  schedulerEnvironmentSchema,
   syncConfigSchemas,
 } from '@lean-ops/worker-scheduler';
 import { type AuditReport, auditPipeline } from './audit.js';
@@ -80,6 +81,7 @@ export class DevStack implements StatusSource {
   private simulated: SimulationProgress | undefined;
   private readonly published = new Map<string, number>();
   private readonly startedAt = Date.now();
+  private statusInFlight: Promise<DevStatus> | undefined;
   private closing: Promise<void> | undefined;
   statusUrl = '';
 
@@ -91,6 +93,7 @@ export class DevStack implements StatusSource {
     private readonly topology: readonly Topology[],
     private readonly quarantine: CountingQuarantine,
     private readonly runner: DuckDbJobRunner,
+    private readonly sampler: QueueStatsSampler,
     readonly logger: Logger,
   ) {}
 
@@ -105,13 +108,10 @@ export class DevStack implements StatusSource {
       const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
       if (!redisUrl) parts.redis = await startRedisServer();
       parts.dynamo = await startDynamoDbLocal({ path: join(dataDir, 'state') });
-      parts.state = await openStateStores({
-        dynamodbEndpoint: parts.dynamo.endpoint,
-        checkpointsTable: 'lean-ops-checkpoints',
-        schemasTable: 'lean-ops-schemas',
-        driftTable: 'lean-ops-drift-log',
-        region: 'us-east-1',
-      });
+      // The scheduler's default table names and region, as the CLI's state commands use them.
+      parts.state = await openStateStores(
+        schedulerEnvironmentSchema.parse({ dynamodbEndpoint: parts.dynamo.endpoint }),
+      );
       await syncConfigSchemas(config.topics, parts.state.schemas, logger);
       parts.sqs = await startEmbeddedSqs();
       const sqs = parts.sqs;
@@ -132,7 +132,7 @@ export class DevStack implements StatusSource {
       const registry = createRegistry({ defaultLabels: { service: 'dev' } });
       createBaseMetrics(registry, 'dev', version);
       const topicOfQueue = (queue: string): string | undefined => {
-        const name = queue.slice(queue.lastIndexOf('/') + 1).replace(/-dlq$/, '');
+        const name = queueName(queue).replace(/-dlq$/, '');
         return topics.includes(name) ? name : undefined;
       };
       const isKnownTopic = (topic: string): boolean => topics.includes(topic);
@@ -195,7 +195,7 @@ export class DevStack implements StatusSource {
         port: options.metricsPort,
         readiness: { ingest: () => parts.ingest?.isHealthy() ?? false },
       });
-      return new DevStack(options, config, dataDir, parts, topology, quarantine, runner, logger);
+      return new DevStack(options, config, dataDir, parts, topology, quarantine, runner, sampler, logger);
     } catch (err) {
       await stopParts(parts, logger);
       throw err;
@@ -266,16 +266,18 @@ export class DevStack implements StatusSource {
     this.abortSimulation.abort();
   }
 
-  async status(): Promise<DevStatus> {
+  /** The live view, the status page and `--until-idle` ask at once: they share one reading. */
+  status(): Promise<DevStatus> {
+    this.statusInFlight ??= this.readStatus().finally(() => {
+      this.statusInFlight = undefined;
+    });
+    return this.statusInFlight;
+  }
+
+  private async readStatus(): Promise<DevStatus> {
     const { lake, state, scheduler, ingest } = this.parts;
     if (!lake || !state || !scheduler || !ingest) throw new Error('lean-ops dev is stopping');
-    const stats = new Map(
-      (
-        await new QueueStatsSampler({ client: this.parts.client as SQSClient }).sample(
-          this.topology.flatMap((t) => [t.url, t.dlqUrl]),
-        )
-      ).map((s) => [s.queueUrl, s]),
-    );
+    const stats = await this.queueStats();
     const topics: TopicStatus[] = [];
     for (const { topic, url, dlqUrl } of this.topology) {
       const [schema, cps, rawSnap, curatedSnap, runs, drift, counts] = await Promise.all([
@@ -363,6 +365,12 @@ export class DevStack implements StatusSource {
     return '';
   }
 
+  /** Depths of every topic queue and DLQ, by URL. */
+  private async queueStats(): Promise<Map<string, QueueStats>> {
+    const stats = await this.sampler.sample(this.topology.flatMap((t) => [t.url, t.dlqUrl]));
+    return new Map(stats.map((s) => [s.queueUrl, s]));
+  }
+
   /** Reconciles the ledger with the lake, the quarantine and what is still queued. */
   async audit(): Promise<AuditReport> {
     return auditPipeline({
@@ -383,12 +391,10 @@ export class DevStack implements StatusSource {
    * ingest worker a moment to take what is still queued into the lake or the quarantine.
    */
   private async drainQueues(budgetMs: number): Promise<void> {
-    const client = this.parts.client;
-    if (!client) return;
-    const sampler = new QueueStatsSampler({ client });
+    if (!this.parts.client) return;
     const deadline = Date.now() + budgetMs;
     while (Date.now() < deadline) {
-      const stats = await sampler.sample(this.topology.map((t) => t.url));
+      const stats = await this.sampler.sample(this.topology.map((t) => t.url));
       if (stats.every((q) => q.visible + q.inFlight + q.delayed === 0)) return;
       await new Promise((r) => setTimeout(r, 200));
     }

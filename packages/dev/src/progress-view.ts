@@ -50,7 +50,13 @@ export class ProgressView {
     private readonly plainEveryMs = 10_000,
   ) {}
 
+  /** Whether `show` would write now: ask before reading a status it would not show. */
+  due(): boolean {
+    return this.out.isTTY || Date.now() - this.lastPlain >= this.plainEveryMs;
+  }
+
   show(status: DevStatus): void {
+    if (!this.due()) return;
     const lines = renderProgress(status);
     if (this.out.isTTY) {
       if (this.drawn > 0) this.out.write(`\u001b[${this.drawn}A\u001b[0J`);
@@ -58,7 +64,6 @@ export class ProgressView {
       this.drawn = lines.length;
       return;
     }
-    if (Date.now() - this.lastPlain < this.plainEveryMs) return;
     this.lastPlain = Date.now();
     this.out.write(`${lines.join('\n')}\n`);
   }

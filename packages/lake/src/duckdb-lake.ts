@@ -167,8 +167,9 @@ export class DuckDbLake {
 
   /**
    * The curation job: RAW rows after `from` up to `to` → in-batch newest version per key
-   * → schema evolution (new payload keys become STRING columns) → MERGE into curated.
-   * Rows whose payload does not parse go to `curated.<t>_rejects`. One transaction.
+   * → schema evolution (new payload keys become STRING columns) → the versions that win
+   * against the stored rows replace them in curated (DELETE + INSERT). Rows whose payload
+   * does not parse go to `curated.<t>_rejects`. The writes are one transaction.
    */
   async runCuration(topic: string, from: SnapshotRef | null, to: SnapshotRef): Promise<CurationResult> {
     return this.exclusive(async () => {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { finishesWithin, onceAsync } from '@lean-ops/core';
 
 export interface ChildServerOptions {
   /** Name used in errors, e.g. `redis-server`. */
@@ -15,10 +16,6 @@ export interface ChildServerOptions {
 
 export interface ChildServer {
   readonly pid: number | undefined;
-  /** The last few KB of the server's stdout and stderr (for error messages). */
-  output(): string;
-  /** Resolves with why the process ended. */
-  readonly exited: Promise<string>;
   /** SIGTERM, then SIGKILL after a grace period; a second call awaits the first. */
   stop(): Promise<void>;
 }
@@ -63,15 +60,12 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      process.off('exit', killOnExit);
-      await terminate(child, exited);
-    })();
-    return stopping;
-  };
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  const stop = onceAsync(async () => {
+    process.off('exit', killOnExit);
+    await terminate(child, exited);
+  });
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exitReason !== undefined) {
       await stop();
@@ -80,25 +74,17 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     if (await options.ready().catch(() => false)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new ChildServerError(
-        `${options.name} was not ready within ${options.startTimeoutMs ?? 30_000} ms\n${tail}`,
-      );
+      throw new ChildServerError(`${options.name} was not ready within ${startTimeoutMs} ms\n${tail}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { pid: child.pid, output: () => tail, exited, stop };
+  return { pid: child.pid, stop };
 }
 
 async function terminate(child: ChildProcess, exited: Promise<string>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS);
-  });
-  const first = await Promise.race([exited, grace]);
-  clearTimeout(timer);
-  if (first === 'timeout') {
+  if (!(await finishesWithin(exited, STOP_GRACE_MS))) {
     child.kill('SIGKILL');
     await exited;
   }

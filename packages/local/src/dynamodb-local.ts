@@ -81,7 +81,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         await res.arrayBuffer();
         return true;
       },
-      startTimeoutMs: options.startTimeoutMs ?? 30_000,
+      startTimeoutMs: options.startTimeoutMs,
     });
     return { endpoint, stop: server.stop };
   } catch (err) {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { idempotentStop, type TestServer } from './test-server.js';
+import { onceAsync } from '@lean-ops/core';
+import type { TestServer } from './test-server.js';
 
 export interface StartKinesaliteOptions {
   /**
@@ -44,7 +45,7 @@ export async function startKinesalite(options: StartKinesaliteOptions = {}): Pro
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stop: idempotentStop(async () => {
+    stop: onceAsync(async () => {
       const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       // close() waits for open keep-alive sockets; SDK clients keep some, so end them.
       server.closeAllConnections();

@@ -44,7 +44,7 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
       await res.arrayBuffer();
       return res.ok;
     },
-    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    startTimeoutMs: options.startTimeoutMs,
   }).catch((err: unknown) => {
     throw new Error(`startMotoServer: ${(err as Error).message}`, { cause: err });
   });

@@ -1,7 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startEmbeddedSqs } from '@lean-ops/local';
 import { awsClientConfig } from './aws-client-config.js';
-import { idempotentStop, type TestServer } from './test-server.js';
+import type { TestServer } from './test-server.js';
 
 /**
  * Starts the embedded SQS endpoint of local mode (fauxqs, in this process, on 127.0.0.1),
@@ -9,7 +9,8 @@ import { idempotentStop, type TestServer } from './test-server.js';
  */
 export async function startSqsServer(): Promise<TestServer> {
   const sqs = await startEmbeddedSqs();
-  return { endpoint: sqs.endpoint, stop: idempotentStop(() => sqs.close()) };
+  // close() is idempotent: a second call awaits the first.
+  return { endpoint: sqs.endpoint, stop: () => sqs.close() };
 }
 
 export interface CreateQueueOptions {

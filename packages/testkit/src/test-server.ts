@@ -1,4 +1,3 @@
-import { onceAsync } from '@lean-ops/core';
 /** A protocol server started for a test: where to send requests, and how to stop it. */
 export interface TestServer {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
@@ -6,6 +5,3 @@ export interface TestServer {
   /** Stops the server; a second call awaits the same shutdown. */
   stop(): Promise<void>;
 }
-
-/** Wraps a shutdown function so that every call after the first returns the first call's promise. */
-export const idempotentStop = (shutdown: () => Promise<void>): (() => Promise<void>) => onceAsync(shutdown);

@@ -12,8 +12,6 @@ export interface DlqMoverDeps {
   readonly acknowledger: MessageAcknowledger;
   /** Source queue URL of a topic. */
   readonly sourceUrlOf: (topic: string) => string;
-  /** @defaultValue Date.now */
-  readonly now?: () => number;
 }
 
 export interface Quarantined {
@@ -39,11 +37,7 @@ export interface DlqOutcome {
  * the source queue or the quarantine accepted.
  */
 export class DlqMover {
-  private readonly now: () => number;
-
-  constructor(private readonly deps: DlqMoverDeps) {
-    this.now = deps.now ?? Date.now;
-  }
+  constructor(private readonly deps: DlqMoverDeps) {}
 
   async apply(plans: readonly DlqPlan[]): Promise<DlqOutcome> {
     const redrives: Redrive[] = [];
@@ -84,7 +78,7 @@ export class DlqMover {
 
   private async writeQuarantine(items: readonly Quarantined[]): Promise<void> {
     if (items.length === 0) return;
-    const at = formatMicros(millisToMicros(this.now()));
+    const at = formatMicros(millisToMicros(Date.now()));
     await this.deps.quarantine.put(
       items.map(({ message, reason }) => ({
         body: message.body,

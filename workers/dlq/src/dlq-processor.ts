@@ -12,8 +12,6 @@ export interface DlqProcessorDeps {
   readonly metrics: DlqMetrics;
   readonly logger: Logger;
   readonly options: DlqOptions;
-  /** @defaultValue Date.now */
-  readonly now?: () => number;
   /** @defaultValue Math.random (backoff jitter) */
   readonly random?: () => number;
 }
@@ -28,18 +26,13 @@ export class DlqProcessor {
   private readonly background = new Set<Promise<void>>();
   private readonly tracker: OldestMessageTracker;
   private readonly decision: DecisionOptions;
-  private readonly now: () => number;
   private capacityWaiters: Array<() => void> = [];
   private stopping = false;
 
   constructor(private readonly deps: DlqProcessorDeps) {
     const { options } = deps;
-    this.now = deps.now ?? Date.now;
     this.decision = {
-      maxAttempts: options.maxAttempts,
-      backoffBaseSeconds: options.backoffBaseSeconds,
-      backoffMaxSeconds: options.backoffMaxSeconds,
-      maxRecordBytes: options.maxRecordBytes,
+      ...options,
       isKnownTopic: deps.isKnownTopic,
       ...(deps.random ? { random: deps.random } : {}),
     };
@@ -56,7 +49,7 @@ export class DlqProcessor {
 
   /** Takes a received batch and returns at once; the work continues in the background. */
   admit(messages: readonly DlqMessage[]): void {
-    const now = this.now();
+    const now = Date.now();
     for (const message of messages) {
       this.inFlight.set(message.receiptHandle, message);
       this.tracker.saw(message.topic, message.dlqMessageId, message.publishTimeMs, now);
@@ -102,7 +95,7 @@ export class DlqProcessor {
 
   /** Updates the oldest-age and in-flight gauges (ages grow with time, so also on a timer). */
   refreshGauges(): void {
-    const now = this.now();
+    const now = Date.now();
     for (const q of this.deps.options.queues) {
       this.deps.metrics.oldestAge.set({ topic: q.topic }, this.tracker.oldestAgeSeconds(q.topic, now));
     }

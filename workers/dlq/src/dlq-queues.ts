@@ -1,16 +1,12 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LeanOpsConfig } from '@lean-ops/config';
 import { ConfigError } from '@lean-ops/core';
-import { LOCAL_CREDENTIALS } from '@lean-ops/local';
-import { resolveQueues, type ServiceEnvironment } from '@lean-ops/worker-ingest';
+import { resolveQueues, type ServiceEnvironment, sqsClientConfig } from '@lean-ops/worker-ingest';
 import type { DlqQueue } from './dlq-options.js';
 
 /** An SQS client for the deployment: AWS, or the emulator at `LEAN_OPS_SQS_ENDPOINT`. */
 export function sqsClientFor(env: ServiceEnvironment): SQSClient {
-  return new SQSClient({
-    region: env.region,
-    ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
-  });
+  return new SQSClient(sqsClientConfig(env));
 }
 
 /**

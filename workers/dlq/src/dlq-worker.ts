@@ -1,9 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueStatsSampler } from '@lean-ops/aws';
-import { ConfigError, type MessageAcknowledger, type Quarantine } from '@lean-ops/core';
+import { ConfigError, finishesWithin, type MessageAcknowledger, type Quarantine } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import type { Registry } from '@lean-ops/metrics';
-import { type CloseResult, finishesWithin, PollerPool } from '@lean-ops/worker-ingest';
+import { type CloseResult, PollerPool } from '@lean-ops/worker-ingest';
 import { toDlqMessage } from './dlq-message.js';
 import { createDlqMetrics, type DlqMetrics } from './dlq-metrics.js';
 import { DlqMover } from './dlq-mover.js';

@@ -9,7 +9,7 @@ export {
 export { formatAction, formatAge, formatDlqListings } from './dlq-listing-format.js';
 export { ATTEMPT_ATTRIBUTE, type DlqMessage, redriveAttributes, toDlqMessage } from './dlq-message.js';
 export { createDlqMetrics, type DlqMetrics } from './dlq-metrics.js';
-export { addOutcome, type DlqMoveReport, emptyReport } from './dlq-move-report.js';
+export type { DlqMoveReport } from './dlq-move-report.js';
 export { DlqMover, type DlqMoverDeps, type DlqOutcome, type Quarantined } from './dlq-mover.js';
 export { DlqOperationError } from './dlq-operation-error.js';
 export {
@@ -29,11 +29,8 @@ export {
   parseDlqOptions,
 } from './dlq-options.js';
 export { DlqProcessor, type DlqProcessorDeps } from './dlq-processor.js';
-export { resolveDlqQueues, sqsClientFor } from './dlq-queues.js';
-export { receiveFromDlq } from './dlq-receive.js';
 export { type DlqService, startDlqService } from './dlq-service.js';
 export { type DlqSettings, dlqSettingsSchema, readDlqSettings } from './dlq-settings.js';
 export { DlqWorker, type DlqWorkerDeps } from './dlq-worker.js';
 export { OldestMessageTracker } from './oldest-message-tracker.js';
 export { openDlqOperator } from './open-dlq-operator.js';
-export { type Redrive, type RedriveResult, sendRedrives, type Unsent } from './redrive-sender.js';

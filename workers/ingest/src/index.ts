@@ -1,14 +1,12 @@
 export { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 export { claimedTopic, IngestPipeline, type IngestPipelineDeps } from './ingest-pipeline.js';
 export {
-  buildIngestWorker,
   buildQuarantine,
-  createIngestSqsClient,
   INGEST_CLIENT_SETTINGS,
   type IngestService,
-  type IngestThreadPayload,
   resolveQueues,
   sqsChecksumSettings,
+  sqsClientConfig,
   startIngestService,
 } from './ingest-service.js';
 export {
@@ -31,6 +29,5 @@ export {
 export { PollerPool, type PollerPoolOptions, SOURCE_MESSAGE_ID_ATTRIBUTE, toReceivedMessage } from './poller-pool.js';
 export { retryDelaySeconds } from './retry-delay.js';
 export { readServiceEnvironment, type ServiceEnvironment, serviceEnvironmentSchema } from './service-environment.js';
-export { finishesWithin } from './shutdown-budget.js';
 export { exitOnShutdownSignals } from './shutdown-signals.js';
 export { BREAKER_STATE_VALUE, type BreakerState, SinkBreaker } from './sink-breaker.js';

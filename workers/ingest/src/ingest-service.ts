@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import {
   FirehoseSink,
   KinesisSink,
@@ -86,11 +86,18 @@ export function buildQuarantine(env: ServiceEnvironment, dataDir: string): Quara
   return new FileQuarantine({ dir: join(dataDir, 'quarantine') });
 }
 
+/** Where an SQS client of the deployment goes: AWS, or the emulator at `LEAN_OPS_SQS_ENDPOINT` (any credentials). */
+export function sqsClientConfig(env: ServiceEnvironment): SQSClientConfig {
+  return {
+    region: env.region,
+    ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
+  };
+}
+
 /** SQS client of the worker (see docs/ingest.md, "SDK client settings"). */
 export function createIngestSqsClient(env: ServiceEnvironment): SQSClient {
   return new SQSClient({
-    region: env.region,
-    ...(env.sqsEndpoint ? { endpoint: env.sqsEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
+    ...sqsClientConfig(env),
     ...sqsChecksumSettings(env.sqsEndpoint),
     ...INGEST_CLIENT_SETTINGS,
   });

@@ -1,12 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { MessageAcknowledger, Quarantine, RecordSink } from '@lean-ops/core';
+import { finishesWithin, type MessageAcknowledger, type Quarantine, type RecordSink } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import type { Registry } from '@lean-ops/metrics';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { type IngestOptions, type IngestOptionsInput, parseIngestOptions } from './options.js';
 import { PollerPool } from './poller-pool.js';
-import { finishesWithin } from './shutdown-budget.js';
 
 /** Depth of one queue, as `GetQueueAttributes` reports it. */
 export interface QueueDepth {

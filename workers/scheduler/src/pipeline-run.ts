@@ -1,4 +1,4 @@
-import { CheckpointConflictError, isErrorNamed, type SnapshotRef } from '@lean-ops/core';
+import { isErrorNamed, type SnapshotRef } from '@lean-ops/core';
 import type { PipelineDeps } from './pipeline-deps.js';
 import type { CheckpointSet, RunState } from './run-state.js';
 import { RunStepError } from './run-step-error.js';
@@ -8,8 +8,7 @@ export interface RunHooks {
   /** Persists the state after each completed step (the BullMQ job's data). */
   readonly save: (state: RunState) => Promise<void>;
   /** Called with each completed step's duration (metrics, logs). */
-  readonly onStep?: (step: StepName, ms: number, state: RunState) => void;
-  readonly now?: () => Date;
+  readonly onStep?: (step: StepName, ms: number) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -19,9 +18,6 @@ export interface RunSettings {
 }
 
 type Patch = Partial<Omit<RunState, 'topic' | 'trigger' | 'started_at' | 'completed' | 'timings'>>;
-
-const sameSnapshot = (a: SnapshotRef | null | undefined, b: SnapshotRef | null | undefined): boolean =>
-  (a ?? null) === null ? (b ?? null) === null : a?.id === b?.id && a?.sequence === b?.sequence;
 
 /** The step after the last completed one, or null once the run has an outcome. */
 export function nextStep(state: RunState): StepName | null {
@@ -63,21 +59,20 @@ export async function executeRun(
   start: RunState,
   hooks: RunHooks,
 ): Promise<RunState> {
-  const now = hooks.now ?? (() => new Date());
   let state = start;
   for (let step = nextStep(state); step !== null; step = nextStep(state)) {
     hooks.signal?.throwIfAborted();
     const began = performance.now();
     let patch: Patch;
     try {
-      patch = await runStep(step, state, deps, settings, now, hooks.signal);
+      patch = await runStep(step, state, deps, settings, hooks.signal);
     } catch (err) {
       throw new RunStepError(state.topic, step, err);
     }
     const ms = Math.round(performance.now() - began);
     state = { ...state, ...patch, completed: [...state.completed, step], timings: { ...state.timings, [step]: ms } };
     await hooks.save(state);
-    hooks.onStep?.(step, ms, state);
+    hooks.onStep?.(step, ms);
   }
   return state;
 }
@@ -92,7 +87,6 @@ async function runStep(
   state: RunState,
   deps: PipelineDeps,
   settings: RunSettings,
-  now: () => Date,
   signal: AbortSignal | undefined,
 ): Promise<Patch> {
   const { topic } = state;
@@ -116,10 +110,8 @@ async function runStep(
     }
     case 'CheckForNewRawData': {
       const { raw_snapshot, curated_checkpoint } = cps();
-      const noNew =
-        raw_snapshot === null ||
-        sameSnapshot(raw_snapshot, curated_checkpoint) ||
-        raw_snapshot.sequence <= (curated_checkpoint?.sequence ?? 0);
+      // Equal to the checkpoint, or behind it: nothing new.
+      const noNew = raw_snapshot === null || raw_snapshot.sequence <= (curated_checkpoint?.sequence ?? 0);
       return noNew ? { outcome: 'NoNewData' } : {};
     }
     case 'RunCurationJob': {
@@ -135,15 +127,14 @@ async function runStep(
     case 'CheckSchemaExists':
       return {};
     case 'NotifyMissingSchema': {
-      await deps.drift.record({ topic, column: '*', first_seen: now().toISOString(), status: 'pending' });
+      await deps.drift.record({ topic, column: '*', first_seen: new Date().toISOString(), status: 'pending' });
       await deps.notifier.notify({ kind: 'missing_schema', topic });
       return { outcome: 'CurationOnlySuccess' };
     }
     case 'CheckForNewCuratedData': {
       const curated = required(state.curation, 'curation result', topic).curated_snapshot;
       const { semantic_checkpoint } = cps();
-      const noNew =
-        sameSnapshot(curated, semantic_checkpoint) || curated.sequence <= (semantic_checkpoint?.sequence ?? 0);
+      const noNew = curated.sequence <= (semantic_checkpoint?.sequence ?? 0);
       return noNew ? { outcome: 'NoNewCuratedData' } : {};
     }
     case 'RunSemanticJob': {
@@ -153,7 +144,7 @@ async function runStep(
         { topic, from: semantic_checkpoint, to, schema: required(schema ?? undefined, 'schema', topic) },
         signal,
       );
-      const seen = now().toISOString();
+      const seen = new Date().toISOString();
       const fresh: string[] = [];
       for (const column of semantic.undeclared_columns) {
         if (await deps.drift.record({ topic, column, first_seen: seen, status: 'pending' })) fresh.push(column);
@@ -188,8 +179,8 @@ async function advanceOnce(
   try {
     await deps.checkpoints.advance(topic, name, expected, next);
   } catch (err) {
-    if (!(err instanceof CheckpointConflictError || isErrorNamed(err, 'CheckpointConflictError'))) throw err;
+    if (!isErrorNamed(err, 'CheckpointConflictError')) throw err;
     const stored = (await deps.checkpoints.get(topic))[name];
-    if (!sameSnapshot(stored, next)) throw err;
+    if (stored?.id !== next.id || stored.sequence !== next.sequence) throw err;
   }
 }

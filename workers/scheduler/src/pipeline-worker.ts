@@ -54,10 +54,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
       });
       const report = reportOf(end, new Date());
       await finish(report);
-      if (end.again) {
-        metrics.runTriggers.inc({ topic, trigger: 'backlog' });
-        await runs.requestRun(topic, 'backlog');
-      }
+      if (end.again) await runs.requestRun(topic, 'backlog');
       return report;
     } finally {
       metrics.activeRuns.dec();
@@ -76,7 +73,6 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
-    const state = job.data.state ?? initialRunState(job.data.topic, job.data.trigger, new Date(job.timestamp));
     if (!final) {
       logger.warn(
         { topic: job.data.topic, attempt: job.attemptsMade, err: err.message },
@@ -84,6 +80,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
       );
       return;
     }
+    const state = job.data.state ?? initialRunState(job.data.topic, job.data.trigger, new Date(job.timestamp));
     finish(failedReportOf(state, err, new Date())).catch((e: unknown) =>
       logger.error({ err: e }, 'recording a failed run'),
     );

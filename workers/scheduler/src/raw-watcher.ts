@@ -63,7 +63,6 @@ export class RawWatcher {
     const consumed = Math.max(cps.curated?.sequence ?? 0, this.requested.get(topic) ?? 0);
     if (raw && raw.sequence > consumed) {
       this.requested.set(topic, raw.sequence);
-      metrics.runTriggers.inc({ topic, trigger: 'raw-advanced' });
       await runs.requestRun(topic, 'raw-advanced');
     }
     const pending = this.options.pending ? await this.options.pending.rawRecordsAfter(topic, cps.curated) : null;

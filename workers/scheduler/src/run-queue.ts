@@ -1,3 +1,4 @@
+import type { Counter } from '@lean-ops/metrics';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunState } from './run-state.js';
@@ -12,7 +13,7 @@ export interface RunJobData {
 }
 
 export const RUN_QUEUE_NAME = 'runs';
-export const RUN_JOB_NAME = 'run';
+const RUN_JOB_NAME = 'run';
 
 /** The deduplication id: one run per topic active, at most one queued behind it. */
 export const runDedupId = (topic: string): string => `run:${topic}`;
@@ -22,6 +23,8 @@ export interface RunQueueOptions {
   readonly prefix: string;
   readonly attempts: number;
   readonly retryBackoffMs: number;
+  /** Counts every request, by topic and trigger (the scheduler's `runTriggers`). */
+  readonly requests?: Counter<'topic' | 'trigger'>;
 }
 
 /** Where every trigger (timer, RAW advanced, CLI, backlog) asks for a run. */
@@ -38,6 +41,7 @@ export class RunQueue {
    * (the waiting run will see the same data), a request while one runs is kept for after.
    */
   async requestRun(topic: string, trigger: Trigger): Promise<string | undefined> {
+    this.options.requests?.inc({ topic, trigger });
     const job = await this.queue.add(
       RUN_JOB_NAME,
       { topic, trigger, requested_at: new Date().toISOString() },

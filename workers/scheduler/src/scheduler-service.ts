@@ -9,7 +9,6 @@ import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
 import { LogNotifier } from './log-notifier.js';
-import type { SchedulerOptionsInput } from './options.js';
 import { Scheduler } from './scheduler.js';
 import type { SchedulerEnvironment } from './service-environment.js';
 import { openStateStores } from './state-stores.js';
@@ -94,7 +93,6 @@ export async function startSchedulerService(
   env: SchedulerEnvironment,
   logger: Logger,
   version: string,
-  tuning: Partial<SchedulerOptionsInput> = {},
 ): Promise<SchedulerService> {
   const state = await openStateStores(env);
   const engine = await openEngine(config, env, logger);
@@ -109,7 +107,6 @@ export async function startSchedulerService(
         triggerIntervalSeconds: config.thresholds.triggerIntervalSeconds,
         backlogRecords: config.thresholds.backlogRecords,
         ...config.scheduler,
-        ...tuning,
       },
       {
         ...state,

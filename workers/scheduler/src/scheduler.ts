@@ -1,4 +1,4 @@
-import type { PendingRecords } from '@lean-ops/core';
+import { finishesWithin, onceAsync, type PendingRecords } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import type { Registry } from '@lean-ops/metrics';
 import type { Worker } from 'bullmq';
@@ -36,7 +36,6 @@ export class Scheduler {
   private readonly worker: Worker<RunJobData, RunReport>;
   private readonly triggers: TimerTriggers;
   private readonly watcher: RawWatcher;
-  private closing: Promise<void> | undefined;
 
   private constructor(
     readonly options: SchedulerOptions,
@@ -50,6 +49,7 @@ export class Scheduler {
       prefix: options.prefix,
       attempts: options.attempts,
       retryBackoffMs: options.retryBackoffMs,
+      requests: this.metrics.runTriggers,
     });
     this.history = new RunHistory(queueConn, options.prefix, options.historyLength);
     this.worker = createPipelineWorker({
@@ -66,7 +66,6 @@ export class Scheduler {
       connection: triggerConn,
       prefix: options.prefix,
       runs: this.runs,
-      metrics: this.metrics,
       logger: deps.logger,
     });
     this.watcher = new RawWatcher({
@@ -105,7 +104,6 @@ export class Scheduler {
 
   /** Asks for a run now (the CLI's `lean-ops run`, tests). */
   requestRun(topic: string, trigger: Trigger = 'manual'): Promise<string | undefined> {
-    this.metrics.runTriggers.inc({ topic, trigger });
     return this.runs.requestRun(topic, trigger);
   }
 
@@ -119,23 +117,15 @@ export class Scheduler {
     return this.watcher.pollOnce();
   }
 
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.watcher.close();
-      await this.triggers.close();
-      const graceful = this.worker.close();
-      let timer: NodeJS.Timeout | undefined;
-      const budget = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), this.options.shutdownBudgetMs);
-      });
-      if ((await Promise.race([graceful, budget])) === 'timeout') {
-        this.deps.logger.warn('shutdown budget spent: active runs resume from their last step in the next scheduler');
-        await this.worker.close(true);
-      }
-      clearTimeout(timer);
-      await this.runs.close();
-      for (const c of this.connections) c.disconnect();
-    })();
-    return this.closing;
-  }
+  /** Idempotent: every call returns the first call's promise. */
+  readonly close: () => Promise<void> = onceAsync(async () => {
+    await this.watcher.close();
+    await this.triggers.close();
+    if (!(await finishesWithin(this.worker.close(), this.options.shutdownBudgetMs))) {
+      this.deps.logger.warn('shutdown budget spent: active runs resume from their last step in the next scheduler');
+      await this.worker.close(true);
+    }
+    await this.runs.close();
+    for (const c of this.connections) c.disconnect();
+  });
 }

@@ -2,9 +2,8 @@ import type { Logger } from '@lean-ops/logger';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunQueue } from './run-queue.js';
-import type { SchedulerMetrics } from './scheduler-metrics.js';
 
-export const TRIGGER_QUEUE_NAME = 'triggers';
+const TRIGGER_QUEUE_NAME = 'triggers';
 const schedulerId = (topic: string): string => `schedule:${topic}`;
 
 interface TickData {
@@ -26,7 +25,6 @@ export class TimerTriggers {
       readonly connection: Redis;
       readonly prefix: string;
       readonly runs: RunQueue;
-      readonly metrics: SchedulerMetrics;
       readonly logger: Logger;
     },
   ) {
@@ -34,7 +32,6 @@ export class TimerTriggers {
     this.worker = new Worker<TickData>(
       TRIGGER_QUEUE_NAME,
       async (job) => {
-        options.metrics.runTriggers.inc({ topic: job.data.topic, trigger: 'schedule' });
         await options.runs.requestRun(job.data.topic, 'schedule');
       },
       { connection: options.connection, prefix: options.prefix, autorun: false, concurrency: 4 },

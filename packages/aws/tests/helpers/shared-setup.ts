@@ -1,3 +1,5 @@
+import type { TestServer } from '@lean-ops/testkit';
+
 /**
  * Servers and clients shared by the tests of one file, set up on first use inside a test.
  * A missing prerequisite (say moto not installed) then fails every test with the reason;
@@ -15,4 +17,24 @@ export function sharedSetup<T>(setup: () => Promise<T>, teardown: (context: T) =
       if (ready !== undefined) await teardown(ready);
     },
   };
+}
+
+/**
+ * `sharedSetup` of one emulator and one SDK client on its endpoint: `server` and `client`.
+ * Teardown destroys the client, then stops the server.
+ */
+export function sharedServerClient<S extends TestServer, C extends { destroy(): void }>(
+  start: () => Promise<S>,
+  connect: (endpoint: string) => C,
+) {
+  return sharedSetup(
+    async () => {
+      const server = await start();
+      return { server, client: connect(server.endpoint) };
+    },
+    async ({ server, client }) => {
+      client.destroy();
+      await server.stop();
+    },
+  );
 }

@@ -3,18 +3,9 @@ import { ConfigError, RetryableError } from '@lean-ops/core';
 import { awsClientConfig, freePort, startMotoServer } from '@lean-ops/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CloudWatchNotifier } from '../../src/index.js';
-import { sharedSetup } from '../helpers/shared-setup.js';
+import { sharedServerClient } from '../helpers/shared-setup.js';
 
-const env = sharedSetup(
-  async () => {
-    const moto = await startMotoServer();
-    return { moto, cloudwatch: new CloudWatchClient(awsClientConfig(moto.endpoint)) };
-  },
-  async ({ moto, cloudwatch }) => {
-    cloudwatch.destroy();
-    await moto.stop();
-  },
-);
+const env = sharedServerClient(startMotoServer, (endpoint) => new CloudWatchClient(awsClientConfig(endpoint)));
 afterAll(() => env.dispose());
 
 /** The sum of a metric's data points for one topic over the last hour (and the next minute). */
@@ -37,7 +28,7 @@ async function sum(cloudwatch: CloudWatchClient, namespace: string, metric: stri
 describe('Class: CloudWatchNotifier (moto CloudWatch)', () => {
   it('puts DriftDetected (the column count) and MissingSchema (1) with a Topic dimension in LeanOps', async () => {
     // Prepare
-    const { cloudwatch } = await env.get();
+    const { client: cloudwatch } = await env.get();
     const notifier = new CloudWatchNotifier({ client: cloudwatch });
 
     // Act
@@ -55,7 +46,7 @@ describe('Class: CloudWatchNotifier (moto CloudWatch)', () => {
 
   it('puts the lag gauges CurationPendingRecords and SemanticLagSeconds that the alarms watch', async () => {
     // Prepare
-    const { cloudwatch } = await env.get();
+    const { client: cloudwatch } = await env.get();
     const notifier = new CloudWatchNotifier({ client: cloudwatch, namespace: 'LeanOps/Lag' });
 
     // Act
@@ -68,7 +59,7 @@ describe('Class: CloudWatchNotifier (moto CloudWatch)', () => {
 
   it('uses the configured namespace, and sends nothing for a drift notice without columns', async () => {
     // Prepare
-    const { cloudwatch } = await env.get();
+    const { client: cloudwatch } = await env.get();
     const notifier = new CloudWatchNotifier({ client: cloudwatch, namespace: 'LeanOps/Staging' });
 
     // Act
@@ -96,7 +87,7 @@ describe('Class: CloudWatchNotifier (moto CloudWatch)', () => {
   });
 
   it('throws ConfigError naming a bad namespace', async () => {
-    const { cloudwatch } = await env.get();
+    const { client: cloudwatch } = await env.get();
 
     expect(() => new CloudWatchNotifier({ client: cloudwatch, namespace: 'AWS/SQS' })).toThrow(ConfigError);
     expect(() => new CloudWatchNotifier({ client: cloudwatch, namespace: '' })).toThrow(/namespace: expected 1–255/);

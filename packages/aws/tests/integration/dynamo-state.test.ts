@@ -26,19 +26,9 @@ import {
   ensureStateTables,
   type StateTableNames,
 } from '../../src/index.js';
-import { sharedSetup } from '../helpers/shared-setup.js';
+import { sharedServerClient } from '../helpers/shared-setup.js';
 
-const env = sharedSetup(
-  async () => {
-    const dynamo = await startDynamoDbLocal();
-    const client = new DynamoDBClient(awsClientConfig(dynamo.endpoint));
-    return { dynamo, client };
-  },
-  async ({ dynamo, client }) => {
-    client.destroy();
-    await dynamo.stop();
-  },
-);
+const env = sharedServerClient(startDynamoDbLocal, (endpoint) => new DynamoDBClient(awsClientConfig(endpoint)));
 afterAll(() => env.dispose());
 
 let tableSetNo = 0;

@@ -11,19 +11,10 @@ import { awsClientConfig, startKinesalite } from '@lean-ops/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KinesisSink } from '../../src/index.js';
 import { encodedBatch } from '../helpers/records.js';
-import { sharedSetup } from '../helpers/shared-setup.js';
+import { sharedServerClient } from '../helpers/shared-setup.js';
 import { sleep } from '../helpers/sqs.js';
 
-const env = sharedSetup(
-  async () => {
-    const kinesalite = await startKinesalite();
-    return { kinesalite, kinesis: new KinesisClient(awsClientConfig(kinesalite.endpoint)) };
-  },
-  async ({ kinesalite, kinesis }) => {
-    kinesis.destroy();
-    await kinesalite.stop();
-  },
-);
+const env = sharedServerClient(startKinesalite, (endpoint) => new KinesisClient(awsClientConfig(endpoint)));
 afterAll(() => env.dispose());
 
 async function createActiveStream(kinesis: KinesisClient, name: string, shards: number): Promise<void> {
@@ -64,7 +55,7 @@ async function readAll(
 describe('Class: KinesisSink (kinesalite)', () => {
   it('puts every record with device_id as partition key; one device stays on one shard', async () => {
     // Prepare: 600 records (two calls) over 7 devices, on a 3-shard stream
-    const { kinesis } = await env.get();
+    const { client: kinesis } = await env.get();
     await createActiveStream(kinesis, 'raw', 3);
     const records = encodedBatch(600);
     const sink = new KinesisSink({ client: kinesis, streamForTopic: () => 'raw' });
@@ -85,7 +76,7 @@ describe('Class: KinesisSink (kinesalite)', () => {
   });
 
   it('throws RetryableError with the service error when the stream does not exist', async () => {
-    const { kinesis } = await env.get();
+    const { client: kinesis } = await env.get();
     const sink = new KinesisSink({ client: kinesis, streamForTopic: () => 'missing', maxAttempts: 1 });
 
     const act = sink.putBatch(encodedBatch(1));

@@ -3,19 +3,10 @@ import { ConfigError } from '@lean-ops/core';
 import { awsClientConfig, createQueue, startSqsServer } from '@lean-ops/testkit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { QueueStatsSampler, resolveQueueUrls, SqsAcknowledger, withCachedSend } from '../../src/index.js';
-import { sharedSetup } from '../helpers/shared-setup.js';
+import { sharedServerClient } from '../helpers/shared-setup.js';
 import { receive, sleep } from '../helpers/sqs.js';
 
-const env = sharedSetup(
-  async () => {
-    const server = await startSqsServer();
-    return { server, client: new SQSClient(awsClientConfig(server.endpoint)) };
-  },
-  async ({ server, client }) => {
-    client.destroy();
-    await server.stop();
-  },
-);
+const env = sharedServerClient(startSqsServer, (endpoint) => new SQSClient(awsClientConfig(endpoint)));
 afterAll(() => env.dispose());
 
 let queueNo = 0;

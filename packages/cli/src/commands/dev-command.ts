@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DevStack, formatAudit, ProgressView, startStatusServer } from '@lean-ops/dev';
 import { createLogger } from '@lean-ops/logger';
@@ -59,7 +59,6 @@ export function registerDevCommand(program: Command): void {
     )
     .action(async (flags: DevFlags) => {
       const logFile = join(flags.dataDir, 'dev.log');
-      const { mkdirSync } = await import('node:fs');
       mkdirSync(flags.dataDir, { recursive: true });
       const logger = createLogger({
         component: 'dev',
@@ -84,7 +83,7 @@ export function registerDevCommand(program: Command): void {
         logger,
         VERSION,
       );
-      const status = await startStatusServer({ source: stack, port: number('--status-port', flags.statusPort) });
+      const status = await startStatusServer({ source: stack, port: stack.options.statusPort });
       stack.statusUrl = status.url;
       writeFileSync(
         join(stack.dataDir, 'dev.json'),
@@ -101,6 +100,8 @@ export function registerDevCommand(program: Command): void {
       const live = flags.json
         ? undefined
         : setInterval(() => {
+            // Off a terminal the view prints every 10 s: read the status only then.
+            if (!view.due()) return;
             stack.status().then(
               (s) => view.show(s),
               () => undefined,

@@ -1,7 +1,13 @@
 import { ConfigError, parseSemanticSchema, SEMANTIC_TYPES, type SemanticType } from '@lean-ops/core';
-import { createRedis, openStateStores, RunQueue } from '@lean-ops/worker-scheduler';
+import { createRedis, RunQueue } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
-import { print, type SchedulerFlags, schedulerContext, withSchedulerFlags } from './scheduler-context.js';
+import {
+  print,
+  type SchedulerFlags,
+  schedulerContext,
+  withSchedulerFlags,
+  withStateStores,
+} from './scheduler-context.js';
 
 /** `lean-ops drift list|approve`: undeclared curated columns found by the semantic job. */
 export function registerDriftCommand(program: Command): void {
@@ -13,19 +19,14 @@ export function registerDriftCommand(program: Command): void {
   )
     .option('--json', 'print JSON')
     .action(async (flags: SchedulerFlags & { topic?: string; json?: boolean }) => {
-      const state = await openStateStores(schedulerContext(flags).env);
-      try {
-        const entries = await state.drift.list(flags.topic);
-        if (flags.json) print(JSON.stringify(entries, null, 2));
-        else if (entries.length === 0) print('no drift');
-        else {
-          for (const e of entries) {
-            const what = e.column === '*' ? '(no semantic schema)' : e.column;
-            print(`${e.topic}\t${what}\t${e.status}\tfirst seen ${e.first_seen}`);
-          }
+      const entries = await withStateStores(schedulerContext(flags).env, (state) => state.drift.list(flags.topic));
+      if (flags.json) print(JSON.stringify(entries, null, 2));
+      else if (entries.length === 0) print('no drift');
+      else {
+        for (const e of entries) {
+          const what = e.column === '*' ? '(no semantic schema)' : e.column;
+          print(`${e.topic}\t${what}\t${e.status}\tfirst seen ${e.first_seen}`);
         }
-      } finally {
-        state.close();
       }
     });
   withSchedulerFlags(
@@ -40,8 +41,7 @@ export function registerDriftCommand(program: Command): void {
       throw new ConfigError('--type', [`expected one of ${SEMANTIC_TYPES.join(', ')} (got "${flags.type}")`]);
     }
     const { env, prefix } = schedulerContext(flags);
-    const state = await openStateStores(env);
-    try {
+    await withStateStores(env, async (state) => {
       const entry = (await state.drift.list(flags.topic)).find((e) => e.column === flags.column);
       if (!entry) throw new ConfigError('--column', [`no drift entry for ${flags.topic}.${flags.column}`]);
       const latest = await state.schemas.latest(flags.topic);
@@ -79,8 +79,6 @@ export function registerDriftCommand(program: Command): void {
         connection.disconnect();
         await runs.close().catch(() => undefined);
       }
-    } finally {
-      state.close();
-    }
+    });
   });
 }

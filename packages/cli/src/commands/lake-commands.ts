@@ -1,13 +1,11 @@
-import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { ConfigError, TOPIC_NAME_PATTERN } from '@lean-ops/core';
+import { ConfigError, type QuarantineEntry, TOPIC_NAME_PATTERN } from '@lean-ops/core';
 import { auditPipeline, formatAudit } from '@lean-ops/dev';
-import { listJsonlFiles, startDynamoDbLocal } from '@lean-ops/local';
-import { openStateStores } from '@lean-ops/worker-scheduler';
+import { readJsonlTree, startDynamoDbLocal } from '@lean-ops/local';
+import { schedulerEnvironmentSchema } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
 import { openLocalLake } from './local-lake.js';
-import { print } from './scheduler-context.js';
+import { print, withStateStores } from './scheduler-context.js';
 
 const LAYERS = ['raw', 'curated', 'semantic', 'rejects', 'quarantine', 'drift'] as const;
 type Layer = (typeof LAYERS)[number];
@@ -120,12 +118,8 @@ function layerQuery(layer: Exclude<Layer, 'quarantine' | 'drift'>, topic: string
 
 async function quarantineRows(dataDir: string, topic: string): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
-  for (const file of await listJsonlFiles(join(resolve(dataDir), 'quarantine'))) {
-    for await (const line of createInterface({ input: createReadStream(file, 'utf8') })) {
-      if (line === '') continue;
-      const entry = JSON.parse(line) as { topic: string | null; queue: string };
-      if (entry.topic === topic || (entry.topic === null && entry.queue.endsWith(topic))) rows.push(entry);
-    }
+  for await (const entry of readJsonlTree<QuarantineEntry>(join(resolve(dataDir), 'quarantine'))) {
+    if (entry.topic === topic || (entry.topic === null && entry.queue.endsWith(topic))) rows.push({ ...entry });
   }
   return rows;
 }
@@ -134,18 +128,9 @@ async function quarantineRows(dataDir: string, topic: string): Promise<Record<st
 async function driftRows(dataDir: string, topic: string): Promise<Record<string, unknown>[]> {
   const dynamo = await startDynamoDbLocal({ path: join(resolve(dataDir), 'state') });
   try {
-    const state = await openStateStores({
-      dynamodbEndpoint: dynamo.endpoint,
-      checkpointsTable: 'lean-ops-checkpoints',
-      schemasTable: 'lean-ops-schemas',
-      driftTable: 'lean-ops-drift-log',
-      region: 'us-east-1',
-    });
-    try {
-      return (await state.drift.list(topic)).map((e) => ({ ...e }));
-    } finally {
-      state.close();
-    }
+    // The table names and region lean-ops dev uses: the scheduler's defaults.
+    const env = schedulerEnvironmentSchema.parse({ dynamodbEndpoint: dynamo.endpoint });
+    return (await withStateStores(env, (state) => state.drift.list(topic))).map((e) => ({ ...e }));
   } finally {
     await dynamo.stop();
   }

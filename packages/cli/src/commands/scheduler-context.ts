@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type LeanOpsConfig, loadConfig } from '@lean-ops/config';
-import { readSchedulerEnvironment, type SchedulerEnvironment } from '@lean-ops/worker-scheduler';
+import {
+  openStateStores,
+  readSchedulerEnvironment,
+  type SchedulerEnvironment,
+  type StateStores,
+} from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
 
 export interface SchedulerFlags {
@@ -69,6 +74,19 @@ function devConfigFile(env: NodeJS.ProcessEnv): string | undefined {
   const demo = join(resolve(env.LEAN_OPS_DATA_DIR ?? '.lean-ops'), 'demo.config.json');
   const local = ['lean-ops.config.json', 'lean-ops.config.yaml', 'lean-ops.config.yml'].some((f) => existsSync(f));
   return local || !existsSync(demo) ? undefined : demo;
+}
+
+/** Opens the DynamoDB state of `env`, runs `use`, closes it. */
+export async function withStateStores<T>(
+  env: SchedulerEnvironment,
+  use: (state: StateStores) => Promise<T>,
+): Promise<T> {
+  const state = await openStateStores(env);
+  try {
+    return await use(state);
+  } finally {
+    state.close();
+  }
 }
 
 export const print = (text: string): void => {

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parseSemanticSchema, type SemanticSchema } from '@lean-ops/core';
-import { openStateStores } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { print, type SchedulerFlags, schedulerContext, withSchedulerFlags } from './scheduler-context.js';
+import {
+  print,
+  type SchedulerFlags,
+  schedulerContext,
+  withSchedulerFlags,
+  withStateStores,
+} from './scheduler-context.js';
 
 const describeSchema = (s: SemanticSchema): string =>
   `${s.topic} v${s.version}: ${s.columns.map((c) => `${c.name} ${c.type}${c.required ? ' required' : ''}`).join(', ')}`;
@@ -21,8 +26,7 @@ export function registerSchemaCommand(program: Command): void {
     const { env } = schedulerContext(flags);
     const text = readFileSync(flags.file, 'utf8');
     const body = (flags.file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown>;
-    const state = await openStateStores(env);
-    try {
+    await withStateStores(env, async (state) => {
       const latest = await state.schemas.latest(flags.topic);
       const next = parseSemanticSchema(
         { version: (latest?.version ?? 0) + 1, ...body, topic: flags.topic },
@@ -30,24 +34,15 @@ export function registerSchemaCommand(program: Command): void {
       );
       await state.schemas.register(next);
       print(`registered ${describeSchema(next)}`);
-    } finally {
-      state.close();
-    }
+    });
   });
   withSchedulerFlags(
     schema.command('list').description('list registered schemas').option('-t, --topic <topic>', 'only this topic'),
   )
     .option('--json', 'print JSON')
     .action(async (flags: SchedulerFlags & { topic?: string; json?: boolean }) => {
-      const state = await openStateStores(schedulerContext(flags).env);
-      try {
-        const all = await state.schemas.list(flags.topic);
-        print(
-          flags.json ? JSON.stringify(all, null, 2) : all.map(describeSchema).join('\n') || 'no schemas registered',
-        );
-      } finally {
-        state.close();
-      }
+      const all = await withStateStores(schedulerContext(flags).env, (state) => state.schemas.list(flags.topic));
+      print(flags.json ? JSON.stringify(all, null, 2) : all.map(describeSchema).join('\n') || 'no schemas registered');
     });
   withSchedulerFlags(
     schema
@@ -56,14 +51,9 @@ export function registerSchemaCommand(program: Command): void {
       .requiredOption('-t, --topic <topic>', 'the topic')
       .option('--version <n>', 'a version'),
   ).action(async (flags: SchedulerFlags & { topic: string; version?: string }) => {
-    const state = await openStateStores(schedulerContext(flags).env);
-    try {
-      const all = await state.schemas.list(flags.topic);
-      const found = flags.version ? all.find((s) => s.version === Number(flags.version)) : all.at(-1);
-      if (!found) throw new Error(`no schema ${flags.version ? `v${flags.version} ` : ''}for topic ${flags.topic}`);
-      print(JSON.stringify(found, null, 2));
-    } finally {
-      state.close();
-    }
+    const all = await withStateStores(schedulerContext(flags).env, (state) => state.schemas.list(flags.topic));
+    const found = flags.version ? all.find((s) => s.version === Number(flags.version)) : all.at(-1);
+    if (!found) throw new Error(`no schema ${flags.version ? `v${flags.version} ` : ''}for topic ${flags.topic}`);
+    print(JSON.stringify(found, null, 2));
   });
 }

@@ -1,19 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Message,
-  type MessageAttributeValue,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { type Message, type MessageAttributeValue, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
 import { type Quarantine, type QuarantineEntry, RetryableError } from '@lean-ops/core';
-import { FileQuarantine, readJsonlTree } from '@lean-ops/local';
+import { FileQuarantine } from '@lean-ops/local';
 import { createRegistry } from '@lean-ops/metrics';
 import { awsClientConfig, createQueue, startSqsServer } from '@lean-ops/testkit';
-import { silentLogger } from '../../../ingest/tests/helpers/fakes.js';
+import { silentLogger, validBody as validMessage } from '../../../ingest/tests/helpers/fakes.js';
+import { readRows, sendBodies, waitFor } from '../../../ingest/tests/helpers/harness.js';
 import { type DlqOptionsInput, DlqWorker } from '../../src/index.js';
 
 /** A real file quarantine that a test can take down: a fault injector, not a mock. */
@@ -32,22 +27,12 @@ export class FaultyQuarantine implements Quarantine {
   }
 }
 
-export const validBody = (i: number, topic = 'telemetry') =>
-  JSON.stringify({
-    topic,
-    device_id: `dev-${i % 7}`,
-    event_timestamp: 1_700_000_000_000 + i,
-    payload: { temperature: 20 + (i % 10), seq: i },
-  });
+export { readRows, waitFor };
 
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Message attribute carrying the first MessageId of a redriven message (its wire name). */
+export const SOURCE_ID = 'lean-ops-source-message-id';
+
+export const validBody = (i: number, topic = 'telemetry') => JSON.stringify(validMessage(i, topic));
 
 /**
  * A real SQS-protocol server (fauxqs) with the queue `telemetry` and its DLQ (redrive
@@ -92,27 +77,9 @@ export async function startDlqHarness(
     },
   );
 
-  /** Sends bodies to a queue; returns their MessageIds in order. */
-  const send = async (
-    bodies: readonly string[],
-    attributes: Record<string, MessageAttributeValue> = {},
-    url = queueUrl,
-  ): Promise<string[]> => {
-    const ids: string[] = [];
-    for (let i = 0; i < bodies.length; i += 10) {
-      const chunk = bodies.slice(i, i + 10);
-      const out = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: url,
-          Entries: chunk.map((b, j) => ({ Id: String(j), MessageBody: b, MessageAttributes: attributes })),
-        }),
-      );
-      if ((out.Failed ?? []).length > 0) throw new Error(`send failed: ${JSON.stringify(out.Failed)}`);
-      const byId = new Map((out.Successful ?? []).map((s) => [s.Id, s.MessageId as string]));
-      ids.push(...chunk.map((_, j) => byId.get(String(j)) as string));
-    }
-    return ids;
-  };
+  /** Sends bodies to the source queue; returns their MessageIds in order. */
+  const send = (bodies: readonly string[], attributes: Record<string, MessageAttributeValue> = {}) =>
+    sendBodies(sqs, queueUrl, bodies, attributes);
   const stats = async (url: string) => {
     const [s] = await sampler.sample([url]);
     return { visible: s?.visible ?? 0, inFlight: s?.inFlight ?? 0, delayed: s?.delayed ?? 0 };
@@ -149,11 +116,7 @@ export async function startDlqHarness(
       all.push(...out.Messages);
     }
   };
-  const quarantined = async () => {
-    const rows: QuarantineEntry[] = [];
-    for await (const r of readJsonlTree<QuarantineEntry>(join(dataDir, 'quarantine'))) rows.push(r);
-    return rows;
-  };
+  const quarantined = () => readRows<QuarantineEntry>(join(dataDir, 'quarantine'));
   const metric = async (pattern: RegExp) => pattern.test(await registry.metrics());
   const stop = async () => {
     await worker.close();

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { SqsAcknowledger } from '@lean-ops/aws';
 import type { RawRecord } from '@lean-ops/core';
-import { LandingSink, readJsonlTree } from '@lean-ops/local';
+import { LandingSink } from '@lean-ops/local';
 import { createRegistry } from '@lean-ops/metrics';
 import { IngestWorker } from '@lean-ops/worker-ingest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../ingest/tests/helpers/fakes.js';
 import { FaultySink } from '../../../ingest/tests/helpers/harness.js';
-import { type DlqHarness, startDlqHarness, validBody, waitFor } from '../helpers/dlq-harness.js';
+import { type DlqHarness, readRows, startDlqHarness, validBody, waitFor } from '../helpers/dlq-harness.js';
 
 describe('DLQ processor and ingest worker together', () => {
   let h: DlqHarness | undefined;
@@ -50,11 +50,7 @@ describe('DLQ processor and ingest worker together', () => {
     await waitFor('20 messages in the DLQ', async () => (await h?.depth(h.dlqUrl)) === 20);
     sink.down = false;
     h.worker.start();
-    const landed = async () => {
-      const rows: RawRecord[] = [];
-      for await (const r of readJsonlTree<RawRecord>(join(h?.dataDir ?? '', 'landing'))) rows.push(r);
-      return rows;
-    };
+    const landed = () => readRows<RawRecord>(join(h?.dataDir ?? '', 'landing'));
     await waitFor('20 landed', async () => (await landed()).length === 20);
     expect((await landed()).map((r) => r.source_message_id).sort()).toEqual([...ids].sort());
     await waitFor('empty queues', async () => (await h?.depth(h.queueUrl)) === 0 && (await h?.depth(h.dlqUrl)) === 0);

@@ -5,9 +5,7 @@ import { loadConfig } from '@lean-ops/config';
 import { readServiceEnvironment } from '@lean-ops/worker-ingest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ATTEMPT_ATTRIBUTE, DlqOperator, formatDlqListings, openDlqOperator } from '../../src/index.js';
-import { attribute, type DlqHarness, startDlqHarness, validBody } from '../helpers/dlq-harness.js';
-
-const SOURCE_ID = 'lean-ops-source-message-id';
+import { attribute, type DlqHarness, SOURCE_ID, startDlqHarness, validBody } from '../helpers/dlq-harness.js';
 
 describe('Class: DlqOperator (lean-ops dlq list|redrive|purge) against a real SQS-protocol server', () => {
   let h: DlqHarness | undefined;

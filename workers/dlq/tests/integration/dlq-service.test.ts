@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@lean-ops/config';
 import type { QuarantineEntry } from '@lean-ops/core';
-import { readJsonlTree } from '@lean-ops/local';
 import { readServiceEnvironment } from '@lean-ops/worker-ingest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../ingest/tests/helpers/fakes.js';
 import { type DlqService, readDlqSettings, startDlqService } from '../../src/index.js';
-import { type DlqHarness, startDlqHarness, waitFor } from '../helpers/dlq-harness.js';
+import { type DlqHarness, readRows, startDlqHarness, waitFor } from '../helpers/dlq-harness.js';
 
 describe('Function: startDlqService wired from the environment', () => {
   let h: DlqHarness | undefined;
@@ -46,8 +45,7 @@ describe('Function: startDlqService wired from the environment', () => {
     service = await startDlqService(config, env, silentLogger(), 'test', settings);
     expect(service.worker.options.maxAttempts).toBe(2);
     await waitFor('1 quarantined', async () => {
-      const rows: QuarantineEntry[] = [];
-      for await (const r of readJsonlTree<QuarantineEntry>(join(dataDir, 'quarantine'))) rows.push(r);
+      const rows = await readRows<QuarantineEntry>(join(dataDir, 'quarantine'));
       return rows.length === 1 && rows[0]?.reason === 'dlq:invalid_json';
     });
     const metrics = await (await fetch(`${service.metrics.url}/metrics`)).text();

@@ -1,9 +1,7 @@
 import { ReceiveMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ATTEMPT_ATTRIBUTE } from '../../src/index.js';
-import { attribute, type DlqHarness, startDlqHarness, validBody, waitFor } from '../helpers/dlq-harness.js';
-
-const SOURCE_ID = 'lean-ops-source-message-id';
+import { attribute, type DlqHarness, SOURCE_ID, startDlqHarness, validBody, waitFor } from '../helpers/dlq-harness.js';
 
 describe('Class: DlqWorker against a real SQS-protocol server (fauxqs) and a real file quarantine', () => {
   let h: DlqHarness | undefined;

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type MessageAttributeValue, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
 import type { EncodedRecord, FailedRecord, RawRecord, RecordSink } from '@lean-ops/core';
 import { RetryableError } from '@lean-ops/core';
@@ -42,6 +42,46 @@ export class FaultySink implements RecordSink {
   }
 }
 
+/** Polls `check` every 100 ms until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Sends bodies to a queue in batches of 10; returns their MessageIds in order. */
+export async function sendBodies(
+  sqs: SQSClient,
+  url: string,
+  bodies: readonly string[],
+  attributes?: Record<string, MessageAttributeValue>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < bodies.length; i += 10) {
+    const chunk = bodies.slice(i, i + 10);
+    const out = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: chunk.map((b, j) => ({ Id: String(j), MessageBody: b, MessageAttributes: attributes })),
+      }),
+    );
+    if ((out.Failed ?? []).length > 0) throw new Error(`send failed: ${JSON.stringify(out.Failed)}`);
+    const byId = new Map((out.Successful ?? []).map((s) => [s.Id, s.MessageId as string]));
+    ids.push(...chunk.map((_, j) => byId.get(String(j)) as string));
+  }
+  return ids;
+}
+
+/** Every row of the JSONL files below `dir` (landing or quarantine). */
+export async function readRows<T>(dir: string): Promise<T[]> {
+  const rows: T[] = [];
+  for await (const r of readJsonlTree<T>(dir)) rows.push(r);
+  return rows;
+}
+
 export async function startHarness(
   options: Partial<IngestOptionsInput> = {},
   queue: { maxReceiveCount?: number; visibilityTimeout?: number } = {},
@@ -77,40 +117,13 @@ export async function startHarness(
     },
   );
 
-  const send = async (bodies: readonly string[]) => {
-    for (let i = 0; i < bodies.length; i += 10) {
-      const chunk = bodies.slice(i, i + 10);
-      const out = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: chunk.map((b, j) => ({ Id: String(j), MessageBody: b })),
-        }),
-      );
-      if ((out.Failed ?? []).length > 0) throw new Error(`send failed: ${JSON.stringify(out.Failed)}`);
-    }
-  };
+  const send = (bodies: readonly string[]) => sendBodies(sqs, queueUrl, bodies);
   const depth = async (url: string) => {
     const [stats] = await sampler.sample([url]);
     return (stats?.visible ?? 0) + (stats?.inFlight ?? 0);
   };
-  const landed = async () => {
-    const rows: RawRecord[] = [];
-    for await (const r of readJsonlTree<RawRecord>(join(dataDir, 'landing'))) rows.push(r);
-    return rows;
-  };
-  const quarantined = async () => {
-    const rows: Array<{ reason: string; body: string }> = [];
-    for await (const r of readJsonlTree<{ reason: string; body: string }>(join(dataDir, 'quarantine'))) rows.push(r);
-    return rows;
-  };
-  const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
+  const landed = () => readRows<RawRecord>(join(dataDir, 'landing'));
+  const quarantined = () => readRows<{ reason: string; body: string }>(join(dataDir, 'quarantine'));
   const stop = async () => {
     await worker.close();
     sqs.destroy();

@@ -23,8 +23,6 @@ import { createRegistry } from '@lean-ops/metrics';
 import { awsClientConfig, startDynamoDbLocal, type TestServer } from '@lean-ops/testkit';
 import { LogNotifier, type RunReport, Scheduler, type SchedulerOptionsInput } from '../../src/index.js';
 
-export const TABLES: StateTableNames = { checkpoints: 'checkpoints', schemas: 'schemas', driftLog: 'drift_log' };
-
 /** Real servers shared by a test file: Redis (redis-server) and DynamoDB Local. */
 export interface Servers {
   readonly redis: RedisServer;
@@ -40,6 +38,41 @@ export async function startServers(): Promise<Servers> {
     stop: async () => {
       await Promise.all([redis.stop(), dynamo.stop()]);
     },
+  };
+}
+
+/**
+ * Jobs whose curation waits at a gate (to act while a run is inside its curation job):
+ * `entered` resolves when a curation reaches the gate, `release()` opens it. With
+ * `firstOnly`, later curations pass straight through. `curations` counts every call.
+ */
+export function gatedCuration(options: { firstOnly?: boolean } = {}) {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let enter: () => void = () => undefined;
+  const entered = new Promise<void>((resolve) => {
+    enter = resolve;
+  });
+  let curations = 0;
+  return {
+    entered,
+    release,
+    get curations() {
+      return curations;
+    },
+    wrapJobs: (jobs: JobRunner): JobRunner => ({
+      async runCuration(request, signal) {
+        curations += 1;
+        if (!options.firstOnly || curations === 1) {
+          enter();
+          await gate;
+        }
+        return jobs.runCuration(request, signal);
+      },
+      runSemantic: (request, signal) => jobs.runSemantic(request, signal),
+    }),
   };
 }
 
@@ -98,7 +131,6 @@ export async function localPipeline(
   };
 
   return {
-    id,
     dir,
     lake,
     lakePath,
@@ -108,7 +140,6 @@ export async function localPipeline(
     drift,
     reports,
     prefix: id,
-    registry: createRegistry({ collectDefault: false }),
     async startScheduler(options: Partial<SchedulerOptionsInput> & { topics: string[] }) {
       const registry = createRegistry({ collectDefault: false });
       const scheduler = await Scheduler.start(

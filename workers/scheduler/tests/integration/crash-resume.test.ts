@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type JobRunner, parseSemanticSchema } from '@lean-ops/core';
+import { parseSemanticSchema } from '@lean-ops/core';
 import { DuckDbLake } from '@lean-ops/lake';
 import { startRedisServer } from '@lean-ops/local';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, RunQueue } from '../../src/index.js';
-import { type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
+import { gatedCuration, type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/scheduler-process.ts', import.meta.url));
 const schema = parseSemanticSchema({
@@ -119,41 +119,24 @@ describe('scheduler crash and Redis restart (real processes, Redis, DynamoDB Loc
   it('completes a run cleanly when Redis restarts in the middle of it', async () => {
     const redisDir = mkdtempSync(join(tmpdir(), 'redis-aof-'));
     let redis = await startRedisServer({ dataDir: redisDir });
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered: () => void = () => undefined;
-    const inCuration = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    let curations = 0;
-    const wrapJobs = (jobs: JobRunner): JobRunner => ({
-      async runCuration(request, signal) {
-        curations += 1;
-        entered();
-        await gate;
-        return jobs.runCuration(request, signal);
-      },
-      runSemantic: (request, signal) => jobs.runSemantic(request, signal),
-    });
-    p = await localPipeline(servers, { redisUrl: redis.url, wrapJobs });
+    const gate = gatedCuration();
+    p = await localPipeline(servers, { redisUrl: redis.url, wrapJobs: gate.wrapJobs });
     await p.registerSchema(schema);
     const { scheduler } = await p.startScheduler({ topics: ['sensors'], lockDurationMs: 10_000 });
     await p.land('sensors', [{ temperature: 1 }, { temperature: 2 }]);
     await scheduler.requestRun('sensors');
-    await inCuration;
+    await gate.entered;
 
     await redis.stop();
     redis = await startRedisServer({ dataDir: redisDir, port: redis.port });
-    release();
+    gate.release();
 
     const report = await p.nextReport(() => true, 45_000);
     expect(report.outcome).toBe('FullPipelineSuccess');
     expect(report.semantic_records_written).toBe(2);
     const cps = await p.checkpoints.get('sensors');
     expect(cps.semantic).toEqual(await p.lake.currentSnapshot('sensors', 'curated'));
-    expect(curations).toBeLessThanOrEqual(2);
+    expect(gate.curations).toBeLessThanOrEqual(2);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(p.reports.filter((r) => r.outcome === 'FullPipelineSuccess')).toHaveLength(1);
     await p.close();

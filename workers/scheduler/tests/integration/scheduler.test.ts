@@ -1,6 +1,6 @@
 import { parseSemanticSchema } from '@lean-ops/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
+import { gatedCuration, type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
 
 const schemaOf = (topic: string, version = 1, extra: { name: string; type: 'string' | 'double' }[] = []) =>
   parseSemanticSchema({
@@ -126,36 +126,16 @@ describe('scheduler on real Redis and DynamoDB Local with the local (DuckDB) run
 
   it('gives one run, plus at most one queued, for many triggers of one topic at once', async () => {
     // Hold the first run inside its curation job while the triggers arrive.
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered: () => void = () => undefined;
-    const inCuration = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    let held = false;
-    p = await localPipeline(servers, {
-      wrapJobs: (jobs) => ({
-        async runCuration(request, signal) {
-          if (!held) {
-            held = true;
-            entered();
-            await gate;
-          }
-          return jobs.runCuration(request, signal);
-        },
-        runSemantic: (request, signal) => jobs.runSemantic(request, signal),
-      }),
-    });
+    const gate = gatedCuration({ firstOnly: true });
+    p = await localPipeline(servers, { wrapJobs: gate.wrapJobs });
     const { scheduler } = await p.startScheduler({ topics: ['sensors'], concurrency: 4 });
     await p.registerSchema(schemaOf('sensors'));
     await p.land('sensors', [{ temperature: 1 }]);
     await scheduler.requestRun('sensors');
-    await inCuration;
+    await gate.entered;
     await Promise.all(Array.from({ length: 20 }, () => scheduler.requestRun('sensors')));
     const counts = await scheduler.runs.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
-    release();
+    gate.release();
     await p.nextReport((r) => r.outcome === 'NoNewData');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
 

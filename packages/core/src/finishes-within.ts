@@ -1,6 +1,7 @@
 /**
  * Waits for `work` at most `budgetMs`; true when it finished in time. Work still running
- * after the budget keeps running: the caller hands its messages back instead of waiting.
+ * after the budget keeps running: the caller decides what to do instead of waiting (the
+ * ingest worker hands its messages back, the scheduler force-closes its runs).
  */
 export async function finishesWithin(work: Promise<unknown>, budgetMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
