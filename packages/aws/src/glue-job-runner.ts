@@ -111,10 +111,7 @@ export class GlueJobRunner implements JobRunner {
       .integer('timeoutMs', options?.timeoutMs, 1)
       .integer('startRetries', options?.startRetries, 0, 100)
       .rule(!(poll > maxPoll), `maxPollIntervalMs: must be ≥ pollIntervalMs (got ${maxPoll} < ${poll})`)
-      .rule(
-        options?.logger === undefined || typeof options.logger.warn === 'function',
-        'logger: expected an object with a warn(fields, message) method',
-      )
+      .logger('logger', options?.logger)
       .done();
     this.glue = options.glue;
     this.s3 = options.s3;

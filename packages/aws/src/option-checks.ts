@@ -53,6 +53,14 @@ export class OptionChecks {
     return this;
   }
 
+  /** An optional `AdapterLogger`: anything with a `warn(fields, message)` method. */
+  logger(name: string, value: unknown): this {
+    if (value !== undefined && typeof (value as { warn?: unknown } | null)?.warn !== 'function') {
+      this.issues.push(`${name}: expected an object with a warn(fields, message) method`);
+    }
+    return this;
+  }
+
   /** Records `problem` unless `ok`; for rules across several options. */
   rule(ok: boolean, problem: string): this {
     if (!ok) this.issues.push(problem);

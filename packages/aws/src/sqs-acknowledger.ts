@@ -69,10 +69,7 @@ export class SqsAcknowledger implements MessageAcknowledger {
   constructor(options: SqsAcknowledgerOptions) {
     const checks = new OptionChecks('SqsAcknowledger options').client('client', options?.client);
     checkRetryOptions(checks, options ?? {})
-      .rule(
-        options?.logger === undefined || typeof options.logger.warn === 'function',
-        'logger: expected an object with a warn(fields, message) method',
-      )
+      .logger('logger', options?.logger)
       .done();
     this.client = options.client;
     this.logger = options.logger;

@@ -338,7 +338,9 @@ export class DuckDbLake {
 
   /** Runs a query and returns its rows as JSON-safe objects (tests, CLI `query`). */
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-    return this.rows<T>(sql);
+    // In the queue like every other call: between two statements of a job it would read
+    // that job's uncommitted rows (one connection, one transaction).
+    return this.exclusive(() => this.rows<T>(sql));
   }
 
   close(): Promise<void> {

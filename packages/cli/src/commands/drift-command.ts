@@ -1,8 +1,9 @@
 import { ConfigError, parseSemanticSchema, SEMANTIC_TYPES, type SemanticType } from '@lean-ops/core';
-import { createRedis, RunQueue } from '@lean-ops/worker-scheduler';
+import { createRedis } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
 import {
   print,
+  runQueueFor,
   type SchedulerFlags,
   schedulerContext,
   withSchedulerFlags,
@@ -40,7 +41,7 @@ export function registerDriftCommand(program: Command): void {
     if (!SEMANTIC_TYPES.includes(flags.type as SemanticType)) {
       throw new ConfigError('--type', [`expected one of ${SEMANTIC_TYPES.join(', ')} (got "${flags.type}")`]);
     }
-    const { env, prefix } = schedulerContext(flags);
+    const { config, env, prefix } = schedulerContext(flags);
     await withStateStores(env, async (state) => {
       const entry = (await state.drift.list(flags.topic)).find((e) => e.column === flags.column);
       if (!entry) throw new ConfigError('--column', [`no drift entry for ${flags.topic}.${flags.column}`]);
@@ -61,12 +62,7 @@ export function registerDriftCommand(program: Command): void {
       // The semantic job adds the new column to the table on its next run: ask for one now.
       const connection = createRedis(env.redisUrl);
       connection.on('error', () => undefined);
-      const runs = new RunQueue({
-        connection,
-        prefix,
-        attempts: 3,
-        retryBackoffMs: 10_000,
-      });
+      const runs = runQueueFor(connection, config, prefix);
       try {
         await Promise.race([
           runs.requestRun(flags.topic, 'manual'),

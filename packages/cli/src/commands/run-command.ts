@@ -1,7 +1,7 @@
 import { ConfigError } from '@lean-ops/core';
-import { createRedis, RunHistory, RunQueue, type RunReport } from '@lean-ops/worker-scheduler';
+import { createRedis, RunHistory, type RunReport } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
-import { print, type SchedulerFlags, schedulerContext, withSchedulerFlags } from './scheduler-context.js';
+import { print, runQueueFor, type SchedulerFlags, schedulerContext, withSchedulerFlags } from './scheduler-context.js';
 
 interface RunFlags extends SchedulerFlags {
   topic: string;
@@ -29,7 +29,7 @@ export function registerRunCommand(program: Command): void {
         ]);
       }
       const connection = createRedis(env.redisUrl);
-      const runs = new RunQueue({ connection, prefix, attempts: 3, retryBackoffMs: 10_000 });
+      const runs = runQueueFor(connection, config, prefix);
       try {
         const asked = new Date().toISOString();
         const id = await runs.requestRun(flags.topic, 'manual');

@@ -3,9 +3,11 @@ import { join, resolve } from 'node:path';
 import { type LeanOpsConfig, loadConfig } from '@lean-ops/config';
 import {
   openStateStores,
+  RunQueue,
   readSchedulerEnvironment,
   type SchedulerEnvironment,
   type StateStores,
+  schedulerOptionsSchema,
 } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
 
@@ -87,6 +89,22 @@ export async function withStateStores<T>(
   } finally {
     state.close();
   }
+}
+
+/**
+ * The run queue as the scheduler configures it: a run requested here is retried with the
+ * config file's `scheduler.attempts` and `scheduler.retryBackoffMs` (BullMQ takes them from
+ * the job, not from the worker).
+ */
+export function runQueueFor(
+  connection: ConstructorParameters<typeof RunQueue>[0]['connection'],
+  config: LeanOpsConfig,
+  prefix: string,
+): RunQueue {
+  const { attempts, retryBackoffMs } = schedulerOptionsSchema
+    .pick({ attempts: true, retryBackoffMs: true })
+    .parse({ attempts: config.scheduler.attempts, retryBackoffMs: config.scheduler.retryBackoffMs });
+  return new RunQueue({ connection, prefix, attempts, retryBackoffMs });
 }
 
 export const print = (text: string): void => {
