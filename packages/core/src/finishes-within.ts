@@ -4,7 +4,7 @@
  * ingest worker hands its messages back, the scheduler force-closes its runs).
  */
 export async function finishesWithin(work: Promise<unknown>, budgetMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const budget = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), budgetMs);
   });
