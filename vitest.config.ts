@@ -13,7 +13,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/*/tests/integration/**/*.test.ts', 'workers/*/tests/integration/**/*.test.ts'],
+          include: [
+            'packages/*/tests/integration/**/*.test.ts',
+            'workers/*/tests/integration/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

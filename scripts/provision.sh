@@ -13,15 +13,39 @@
 # nothing to do, so a second run takes seconds. Used by newcomers (`npm run provision`)
 # and by CI (.ci/run, with CI=true).
 #
+#   --runtime    only what `lean-ops dev` needs at run time (steps 1, 4 and 6: Node.js,
+#                Java, redis-server); `npm start` runs this first. About a second when
+#                everything is there.
+#
+# Missing Debian packages are installed when run as root with apt-get; otherwise the
+# script stops with one message saying what to install on Debian/Ubuntu and macOS.
+#
 # Environment:
-#   SKIP_NPM=1   skip the npm step (e.g. while someone else is editing package.json)
-#   CI=true      CI mode: never prompt; `npm ci` whenever the install stamp is absent
+#   SKIP_NPM=1             skip the npm step (e.g. while someone else is editing package.json)
+#   CI=true                CI mode: never prompt; `npm ci` whenever the install stamp is absent
+#   REDIS_URL=redis://…    a running Redis: redis-server is not needed (runtime step)
+#   LEAN_OPS_NO_INSTALL=1  never install packages, only say what is missing
 #
 # Keep ICEBERG_* in sync with tests/spark/conftest.py and scripts/test-spark.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+
+RUNTIME_ONLY=0
+for arg in "$@"; do
+  case "$arg" in
+    --runtime) RUNTIME_ONLY=1 ;;
+    -h | --help)
+      sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      printf 'provision.sh: unknown option "%s" (expected --runtime or --help)\n' "$arg" >&2
+      exit 2
+      ;;
+  esac
+done
 
 MIN_NODE="20.12.0"
 MIN_PYTHON="3.9"          # Glue 5.1 runs Python 3.11; other versions only get a warning
@@ -69,6 +93,9 @@ sha256_of() {
 
 is_ci() { [ "${CI:-}" = "true" ] || [ "${CI:-}" = "1" ]; }
 
+# shellcheck source=lib/runtime-prerequisites.sh
+. "$ROOT/scripts/lib/runtime-prerequisites.sh"
+
 # ---------------------------------------------------------------------------
 step "Node.js >= $MIN_NODE and npm"
 command -v node >/dev/null 2>&1 ||
@@ -80,20 +107,30 @@ command -v npm >/dev/null 2>&1 ||
   die "npm not found on PATH (Node.js $NODE_VERSION is)" "install npm together with Node.js (it ships with the official Node.js builds)"
 info "node $NODE_VERSION, npm $(npm --version)"
 
+if [ "$RUNTIME_ONLY" = "1" ]; then
+  runtime_prerequisites
+  printf '\nprovision --runtime: done in %ss\n' "$((SECONDS - START_SECONDS))"
+  exit 0
+fi
+
 step "npm dependencies (npm ci)"
 if [ "${SKIP_NPM:-}" = "1" ]; then
   info "skipped (SKIP_NPM=1)"
 else
   [ -f package-lock.json ] ||
     die "package-lock.json not found in $ROOT" "run 'npm install' once to create it, and commit it"
+  # The stamp covers the lock file and the patches applied at install (patch-package).
   LOCK_SHA="$(sha256_of package-lock.json)"
+  for patch in patches/*.patch; do
+    [ -f "$patch" ] && LOCK_SHA="$LOCK_SHA $(sha256_of "$patch")"
+  done
   if [ -f "$NPM_STAMP" ] && [ -d node_modules ] && [ "$(cat "$NPM_STAMP")" = "$LOCK_SHA" ]; then
-    info "already up to date (package-lock.json unchanged since the last npm ci)"
+    info "already up to date (package-lock.json and patches/ unchanged since the last npm ci)"
   else
     if [ ! -f "$NPM_STAMP" ]; then
       if is_ci; then info "CI: no install stamp, running npm ci"; else info "no install stamp, running npm ci"; fi
     else
-      info "package-lock.json changed, running npm ci"
+      info "package-lock.json or patches/ changed, running npm ci"
     fi
     npm ci --no-audit --no-fund ||
       die "npm ci failed" "check the output above; if package.json and package-lock.json disagree, run 'npm install' and commit the lock file"
@@ -180,21 +217,9 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-step "Java >= $MIN_JAVA (Spark, DynamoDB Local)"
-command -v java >/dev/null 2>&1 ||
-  die "java not found on PATH: Spark and DynamoDB Local need Java >= $MIN_JAVA" \
-    "install a JDK $MIN_JAVA, e.g. 'apt-get install openjdk-17-jdk-headless' (Debian 12), or set JAVA_HOME and PATH"
-# First line looks like: openjdk version "17.0.15" 2025-04-15  (or "1.8.0_412" for Java 8)
-JAVA_VERSION="$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
-JAVA_MAJOR="${JAVA_VERSION%%.*}"
-[ "$JAVA_MAJOR" = "1" ] && JAVA_MAJOR="$(printf '%s' "$JAVA_VERSION" | cut -d. -f2)"
-case "$JAVA_MAJOR" in
-  '' | *[!0-9]*) die "could not read the Java version from 'java -version'" "make sure 'java -version' prints a JDK >= $MIN_JAVA" ;;
-esac
-[ "$JAVA_MAJOR" -ge "$MIN_JAVA" ] ||
-  die "Java $JAVA_VERSION is too old: Spark 3.5 / Glue 5.1 and DynamoDB Local need Java >= $MIN_JAVA" \
-    "install a JDK $MIN_JAVA, e.g. 'apt-get install openjdk-17-jdk-headless', and put it first on PATH"
-info "java $JAVA_VERSION"
+# Java (Spark, DynamoDB Local) and redis-server, installed together when missing. The
+# tests start their own redis-server whatever REDIS_URL says, so it is always needed here.
+REDIS_URL="" runtime_prerequisites
 
 # ---------------------------------------------------------------------------
 step "Iceberg Spark runtime jar ($ICEBERG_ARTIFACT)"
@@ -227,58 +252,6 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-step "redis-server"
-if command -v redis-server >/dev/null 2>&1; then
-  info "already installed: $(command -v redis-server)"
-else
-  if [ "$(id -u)" != "0" ]; then
-    die "redis-server not found on PATH (tests start their own redis-server on free ports)" \
-      "install it and rerun this script:" \
-      "  Debian/Ubuntu: sudo apt-get install --no-install-recommends redis-server" \
-      "                 (then 'sudo systemctl disable --now redis-server': the tests do not use the system service)" \
-      "  macOS:         brew install redis"
-  fi
-  command -v apt-get >/dev/null 2>&1 ||
-    die "redis-server not found and apt-get is not available to install it" "install Redis >= 6.2 with your OS package manager so that redis-server is on PATH"
-  # Keep apt from starting the packaged service (the tests spawn their own servers):
-  # invoke-rc.d obeys policy-rc.d's exit code 101 ("action forbidden").
-  POLICY_RC=/usr/sbin/policy-rc.d
-  POLICY_RC_CREATED=0
-  if [ ! -e "$POLICY_RC" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
-    chmod 755 "$POLICY_RC"
-    POLICY_RC_CREATED=1
-    trap 'rm -f "$POLICY_RC"' EXIT
-  fi
-  info "apt-get update"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
-    die "apt-get update failed" "check the apt sources and network, then rerun"
-  info "apt-get install redis-server"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server ||
-    die "apt-get install redis-server failed" "check the output above, then rerun"
-  if [ "$POLICY_RC_CREATED" = "1" ]; then
-    rm -f "$POLICY_RC"
-    trap - EXIT
-  fi
-  # Whatever apt did, leave no system Redis running or enabled (errors are fine here:
-  # without systemd, systemctl only edits the unit symlinks).
-  if command -v systemctl >/dev/null 2>&1; then
-    if [ -d /run/systemd/system ]; then
-      systemctl disable --now redis-server >/dev/null 2>&1 || true
-    else
-      systemctl disable redis-server >/dev/null 2>&1 || true
-    fi
-  fi
-  service redis-server stop >/dev/null 2>&1 || true
-  update-rc.d redis-server disable >/dev/null 2>&1 || true
-  command -v redis-server >/dev/null 2>&1 ||
-    die "redis-server is still not on PATH after installing it" "check 'dpkg -L redis-server' and your PATH"
-  info "installed $(command -v redis-server); the system service is stopped and disabled"
-fi
-REDIS_VERSION="$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
-info "redis-server $REDIS_VERSION"
-
-# ---------------------------------------------------------------------------
 # The status page tests launch this executable through playwright-core (no browser download).
 CHROMIUM="${LEAN_OPS_CHROMIUM:-/usr/bin/chromium}"
 step "chromium ($CHROMIUM)"
@@ -296,12 +269,7 @@ else
   fi
   command -v apt-get >/dev/null 2>&1 ||
     die "chromium not found and apt-get is not available to install it" "install Chromium with your OS package manager and set LEAN_OPS_CHROMIUM to its executable"
-  info "apt-get update"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
-    die "apt-get update failed" "check the apt sources and network, then rerun"
-  info "apt-get install chromium"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium ||
-    die "apt-get install chromium failed" "check the output above, then rerun"
+  apt_install chromium
   [ -x "$CHROMIUM" ] ||
     die "$CHROMIUM is still missing after installing chromium" "check 'dpkg -L chromium'"
   info "installed $CHROMIUM"

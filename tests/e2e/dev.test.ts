@@ -1,29 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, cli, ENV, FREE_PORTS } from './dev-process.js';
 import { buildInput } from './input-fixture.js';
 
-const BIN = resolve(import.meta.dirname, '../../packages/cli/bin/lean-ops.js');
-const execute = promisify(execFile);
-const ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LEAN_OPS_CONFIG: '' };
 const CHROMIUM = process.env.LEAN_OPS_CHROMIUM ?? '/usr/bin/chromium';
-
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, [BIN, ...args], {
-      env: ENV,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const jsonLines = (text: string) =>
   text
@@ -70,10 +54,7 @@ describe('lean-ops dev end to end (embedded SQS, DynamoDB Local, Redis, DuckDB; 
       '--json',
       '--data-dir',
       data,
-      '--status-port',
-      '0',
-      '--metrics-port',
-      '0',
+      ...FREE_PORTS,
     ]);
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
@@ -125,7 +106,7 @@ describe('lean-ops dev end to end (embedded SQS, DynamoDB Local, Redis, DuckDB; 
     const data = mkdtempSync(join(tmpdir(), 'e2e-demo-'));
     const dev = spawn(
       process.execPath,
-      [BIN, 'dev', '--data-dir', data, '--rate', '30', '--status-port', '0', '--metrics-port', '0'],
+      [BIN, 'dev', '--data-dir', data, '--rate', '30', ...FREE_PORTS],
       // Its own process group, so Ctrl-C can be sent as a terminal sends it: to the group.
       { env: ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );

@@ -33,7 +33,7 @@ export type TransformResult =
   | { readonly ok: false; readonly reason: DropReason };
 
 /**
- * The old Firehose Transform Lambda as a pure function: validate and normalise the body
+ * One message to one RAW record, as a pure function: validate and normalise the body
  * (contract §1), derive the idempotency key, build and encode the RAW record, or name the
  * DROP reason (contract §2). Never throws for any input string.
  */

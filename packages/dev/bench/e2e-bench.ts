@@ -25,6 +25,7 @@ const stack = await DevStack.start(
     untilIdle: true,
     statusPort: 0,
     metricsPort: 0,
+    sqsPort: 0,
     seed: 42,
   },
   logger,

@@ -1,14 +1,17 @@
 import type { QuarantineEntry } from '@lean-ops/core';
 import type { DuckDbLake } from '@lean-ops/lake';
 import { readJsonlTree } from '@lean-ops/local';
-import { type LedgerEntry, readLedger } from '@lean-ops/simulator';
+import { readLedger, type SentLedgerEntry } from '@lean-ops/simulator';
 
 /** Where one sent message ended up. */
 export type Fate = 'raw' | 'quarantined' | 'dlq' | 'pending' | 'unaccounted';
 
 export interface TopicAudit {
   readonly topic: string;
+  /** Accepted by the topic's queue. */
   readonly sent: number;
+  /** Never reached the queue (SQS refused it, or it could not be sent): must be 0. */
+  readonly not_sent: number;
   readonly expected_raw: number;
   readonly expected_drop: number;
   readonly in_raw: number;
@@ -27,11 +30,27 @@ export interface TopicAudit {
   readonly semantic_rejects: number;
 }
 
+/** A ledger line that was not sent, as the audit shows it. */
+export interface NotSentExample {
+  readonly run_id: string;
+  /** The message's number in its run (a replay: its input line). */
+  readonly seq: number;
+  readonly queue: string;
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface AuditReport {
+  /** The runs the ledger holds, oldest first: the audit covers all of them. */
+  readonly runs: readonly string[];
   readonly topics: readonly TopicAudit[];
   readonly totals: Omit<TopicAudit, 'topic'>;
-  /** Up to 20 message ids of each problem, to start an investigation. */
-  readonly examples: { readonly unaccounted: readonly string[]; readonly misclassified: readonly string[] };
+  /** Up to 20 of each problem (message ids; for not sent, the line and its error), to start an investigation. */
+  readonly examples: {
+    readonly unaccounted: readonly string[];
+    readonly misclassified: readonly string[];
+    readonly not_sent: readonly NotSentExample[];
+  };
 }
 
 export interface AuditInput {
@@ -49,9 +68,10 @@ export interface AuditInput {
 const EXAMPLES = 20;
 
 /**
- * Reconciles everything the simulator (or an input replay) sent, per its ledger, with
- * where the pipeline put it: RAW (by source message id), quarantine (ingest DROPs and the
- * DLQ processor's decisions), a DLQ, or still queued. `unaccounted` must be 0.
+ * Reconciles everything the simulator (or an input replay) sent, per its ledger (every
+ * run's lines), with where the pipeline put it: RAW (by source message id), quarantine
+ * (ingest DROPs and the DLQ processor's decisions), a DLQ, or still queued. What could not
+ * be sent is counted as `not_sent`. `auditPassed` says whether the result is green.
  */
 export async function auditPipeline(input: AuditInput): Promise<AuditReport> {
   const raw = new Set<string>();
@@ -68,11 +88,21 @@ export async function auditPipeline(input: AuditInput): Promise<AuditReport> {
   }
   const prefix = input.queuePrefix ?? '';
   const tallies = new Map<string, Mutable<TopicAudit>>();
-  const examples = { unaccounted: [] as string[], misclassified: [] as string[] };
+  const examples = { unaccounted: [] as string[], misclassified: [] as string[], not_sent: [] as NotSentExample[] };
+  const runs = new Set<string>();
   for await (const entry of readLedger(input.ledgerPath)) {
+    runs.add(entry.run_id);
     const topic = entry.queue.startsWith(prefix) ? entry.queue.slice(prefix.length) : entry.queue;
     const t = tallies.get(topic) ?? emptyTally(topic);
     tallies.set(topic, t);
+    if (entry.status === 'not_sent') {
+      t.not_sent += 1;
+      if (examples.not_sent.length < EXAMPLES) {
+        const { run_id, seq, queue, error } = entry;
+        examples.not_sent.push({ run_id, seq, queue, code: error.code, message: error.message });
+      }
+      continue;
+    }
     t.sent += 1;
     if (entry.expected === 'raw') t.expected_raw += 1;
     else t.expected_drop += 1;
@@ -110,11 +140,38 @@ export async function auditPipeline(input: AuditInput): Promise<AuditReport> {
     }
   }
   const { topic: _none, ...sums } = totals;
-  return { topics, totals: sums, examples };
+  return { runs: [...runs], topics, totals: sums, examples };
+}
+
+/** What keeps an audit from passing, one phrase each; empty when it passed. */
+export function auditProblems(report: AuditReport): string[] {
+  const { not_sent, unaccounted, misclassified } = report.totals;
+  const problems: string[] = [];
+  if (not_sent > 0) problems.push(`${not_sent} not sent (the ledger's not_sent lines say why)`);
+  if (unaccounted > 0) problems.push(`${unaccounted} unaccounted`);
+  if (misclassified > 0) problems.push(`${misclassified} misclassified`);
+  return problems;
+}
+
+/**
+ * The one rule of `lean-ops audit` and `lean-ops dev --until-idle`: green only when every
+ * message was sent and every sent message is where the contract puts it.
+ */
+export function auditPassed(report: AuditReport): boolean {
+  return auditProblems(report).length === 0;
+}
+
+/** The audit's last line: its verdict. */
+export function formatAuditVerdict(report: AuditReport): string {
+  const problems = auditProblems(report);
+  const runs = report.runs.length;
+  return problems.length === 0
+    ? `audit passed: every message was sent and is accounted for (${runs} ${runs === 1 ? 'run' : 'runs'})`
+    : `audit failed: ${problems.join(', ')}`;
 }
 
 function fateOf(
-  entry: LedgerEntry,
+  entry: SentLedgerEntry,
   raw: ReadonlySet<string>,
   quarantine: ReadonlyMap<string, string>,
   input: AuditInput,
@@ -127,7 +184,7 @@ function fateOf(
 }
 
 /** A DROP in RAW, or a valid message quarantined for a reason other than the DLQ's. */
-function misclassified(entry: LedgerEntry, fate: Fate, reason: string | undefined): boolean {
+function misclassified(entry: SentLedgerEntry, fate: Fate, reason: string | undefined): boolean {
   if (entry.expected === 'drop') return fate === 'raw';
   return fate === 'quarantined' && reason !== undefined && !reason.startsWith('dlq:');
 }
@@ -138,6 +195,7 @@ function emptyTally(topic: string): Mutable<TopicAudit> {
   return {
     topic,
     sent: 0,
+    not_sent: 0,
     expected_raw: 0,
     expected_drop: 0,
     in_raw: 0,
@@ -158,6 +216,7 @@ function emptyTally(topic: string): Mutable<TopicAudit> {
 export function formatAudit(report: AuditReport): string {
   const columns = [
     'sent',
+    'not_sent',
     'in_raw',
     'quarantined',
     'in_dlq',

@@ -7,11 +7,14 @@ export const devOptionsSchema = z
     configFile: z.string().min(1).optional(),
     /** Lake, landing files, quarantine, state, ledger. @defaultValue ".lean-ops" */
     dataDir: z.string().min(1).default('.lean-ops'),
-    /** Simulator messages per second over all topics. @defaultValue 50 */
-    rate: z.number().positive().default(50),
+    /**
+     * Simulator messages per second over all topics; 0 = no simulator: the pipeline takes
+     * what your own clients send to its SQS endpoint. @defaultValue 50
+     */
+    rate: z.number().nonnegative().default(50),
     /** Simulated devices. @defaultValue 20 */
     devices: z.number().int().positive().default(20),
-    /** Seconds the simulator runs; 0 = until Ctrl-C. @defaultValue 0 */
+    /** Seconds the simulator runs (with rate 0: seconds of taking your clients' messages); 0 = until Ctrl-C. @defaultValue 0 */
     durationSeconds: z.number().nonnegative().default(0),
     /** Error-injection profile of the simulator. @defaultValue "default" */
     profile: z.string().min(1).default('default'),
@@ -28,13 +31,19 @@ export const devOptionsSchema = z
       .optional(),
     /** Status page port; 0 = a free one. @defaultValue 8470 */
     statusPort: z.number().int().min(0).max(65_535).default(8470),
+    /**
+     * Port of the embedded SQS endpoint, stable so that your own clients can be pointed at
+     * it once; 0 = a free one. @defaultValue 9324 (ElasticMQ's, the usual local SQS port)
+     */
+    sqsPort: z.number().int().min(0).max(65_535).default(9324),
     /** Metrics port (all components on one registry); 0 = a free one. @defaultValue 9464 */
     metricsPort: z.number().int().min(0).max(65_535).default(9464),
     /** Simulator seed (reproducible runs). */
     seed: z.number().int().optional(),
   })
   .refine((o) => !(o.untilIdle && o.durationSeconds === 0 && o.input === undefined), {
-    message: '--until-idle needs --duration or --input (otherwise the simulator never stops)',
+    message:
+      '--until-idle needs --duration or --input (otherwise the simulator, or with --rate 0 the wait for your own clients, never ends)',
     path: ['untilIdle'],
   });
 

@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type QueueStats, QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
 import { type LeanOpsConfig, loadConfig } from '@lean-ops/config';
-import type { SnapshotRef } from '@lean-ops/core';
+import { ConfigError, type SnapshotRef } from '@lean-ops/core';
 import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
 import {
   type DynamoDbLocal,
@@ -12,6 +12,7 @@ import {
   LandingSink,
   LOCAL_CREDENTIALS,
   type RedisServer,
+  SqsPortInUseError,
   startDynamoDbLocal,
   startEmbeddedSqs,
   startRedisServer,
@@ -19,7 +20,7 @@ import {
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
 import { runSimulation, type SimulationProgress, type SimulationSummary } from '@lean-ops/simulator';
-import { DlqWorker } from '@lean-ops/worker-dlq';
+import { ATTEMPT_ATTRIBUTE, DlqWorker } from '@lean-ops/worker-dlq';
 import { IngestWorker, queueName } from '@lean-ops/worker-ingest';
 import {
   LogNotifier,
@@ -33,6 +34,7 @@ import { type AuditReport, auditPipeline } from './audit.js';
 import { CountingQuarantine } from './counting-quarantine.js';
 import { DEMO_CONFIG } from './demo-config.js';
 import { type DevOptions, type DevOptionsInput, parseDevOptions } from './dev-options.js';
+import { DevRuntimeFile } from './dev-runtime.js';
 import type { DevStatus, StatusSource, TopicStatus } from './status-types.js';
 
 interface Topology {
@@ -57,8 +59,6 @@ interface Parts {
 }
 
 const SCHEDULER_PREFIX = 'lean-ops-dev';
-/** How long Ctrl-C waits for the ingest worker to empty the in-memory queues. */
-const DRAIN_BUDGET_MS = 10_000;
 
 /** Resolves `config` for dev: the file given, else the built-in demo written into the data dir. */
 function devConfig(options: DevOptions, dataDir: string): LeanOpsConfig {
@@ -73,13 +73,14 @@ function devConfig(options: DevOptions, dataDir: string): LeanOpsConfig {
  * The whole pipeline on one machine, without AWS: the embedded SQS endpoint with a queue
  * and a DLQ per topic, DynamoDB Local for the state, Redis for BullMQ, the DuckDB lake, the
  * ingest worker, the DLQ processor, the scheduler with the local runner, one metrics
- * endpoint; the simulator feeds it. `close()` stops everything, in order, once.
+ * endpoint; the simulator, the input replay or your own SQS clients feed it. `close()`
+ * stops everything, in order, once.
  */
 export class DevStack implements StatusSource {
   private simulation: Promise<SimulationSummary> | undefined;
   private readonly abortSimulation = new AbortController();
   private simulated: SimulationProgress | undefined;
-  private readonly published = new Map<string, number>();
+  private feeding: Promise<SimulationSummary | null> | undefined;
   private readonly startedAt = Date.now();
   private statusInFlight: Promise<DevStatus> | undefined;
   private closing: Promise<void> | undefined;
@@ -95,6 +96,9 @@ export class DevStack implements StatusSource {
     private readonly runner: DuckDbJobRunner,
     private readonly sampler: QueueStatsSampler,
     readonly logger: Logger,
+    private readonly runtimeFile: DevRuntimeFile,
+    /** Messages each topic queue accepted from any client, the DLQ processor's redrives excluded. */
+    private readonly received: ReadonlyMap<string, number>,
   ) {}
 
   static async start(input: DevOptionsInput, logger: Logger, version = '0.0.0'): Promise<DevStack> {
@@ -103,17 +107,40 @@ export class DevStack implements StatusSource {
     mkdirSync(dataDir, { recursive: true });
     const config = devConfig(options, dataDir);
     const topics = config.topics.map((t) => t.name);
+    const runtimeFile = await DevRuntimeFile.claim(dataDir, logger);
     const parts: Parts = {};
+    const received = new Map<string, number>();
     try {
       const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
-      if (!redisUrl) parts.redis = await startRedisServer();
+      // Recorded as each starts: a crash before dev.json is complete still leaves them findable.
+      const recordServers = () =>
+        runtimeFile.update({ servers: [parts.redis?.record, parts.dynamo?.record].filter((r) => r !== undefined) });
+      if (!redisUrl) {
+        parts.redis = await startRedisServer();
+        await recordServers();
+      }
       parts.dynamo = await startDynamoDbLocal({ path: join(dataDir, 'state') });
+      await recordServers();
       // The scheduler's default table names and region, as the CLI's state commands use them.
       parts.state = await openStateStores(
         schedulerEnvironmentSchema.parse({ dynamodbEndpoint: parts.dynamo.endpoint }),
       );
       await syncConfigSchemas(config.topics, parts.state.schemas, logger);
-      parts.sqs = await startEmbeddedSqs();
+      parts.sqs = await startEmbeddedSqs({
+        port: options.sqsPort,
+        // Queues persist as SQS keeps messages: what was accepted before a crash is delivered after it.
+        dataDir: join(dataDir, 'sqs'),
+        accepted: (queue, attributes) => {
+          // A redrive is a message already counted when it first arrived.
+          if (!topics.includes(queue) || ATTEMPT_ATTRIBUTE in attributes) return;
+          received.set(queue, (received.get(queue) ?? 0) + 1);
+        },
+      }).catch((err: unknown) => {
+        if (!(err instanceof SqsPortInUseError)) throw err;
+        throw new ConfigError('lean-ops dev options', [
+          `sqsPort: ${err.message} (another lean-ops dev, or another local SQS?): pass --sqs-port 0 for a free one, or another port (also LEAN_OPS_SQS_PORT)`,
+        ]);
+      });
       const sqs = parts.sqs;
       const topology = await Promise.all(
         topics.map(async (topic) => ({ topic, ...(await sqs.createTopicQueue(topic, { maxReceiveCount: 5 })) })),
@@ -195,9 +222,26 @@ export class DevStack implements StatusSource {
         port: options.metricsPort,
         readiness: { ingest: () => parts.ingest?.isHealthy() ?? false },
       });
-      return new DevStack(options, config, dataDir, parts, topology, quarantine, runner, sampler, logger);
+      // The audit reads the ledger even when nothing simulated ran yet (--rate 0): an empty one is the truth.
+      closeSync(openSync(join(dataDir, 'ledger.jsonl'), 'a'));
+      const stack = new DevStack(
+        options,
+        config,
+        dataDir,
+        parts,
+        topology,
+        quarantine,
+        runner,
+        sampler,
+        logger,
+        runtimeFile,
+        received,
+      );
+      await stack.writeRuntime();
+      return stack;
     } catch (err) {
       await stopParts(parts, logger);
+      await runtimeFile.remove();
       throw err;
     }
   }
@@ -216,6 +260,51 @@ export class DevStack implements StatusSource {
       metrics: this.parts.metrics?.url ?? '',
       dynamodb: this.parts.dynamo?.endpoint ?? '',
     };
+  }
+
+  /** Each topic's queue and DLQ URL on the embedded SQS endpoint. */
+  get queues(): Readonly<Record<string, { readonly url: string; readonly dlqUrl: string }>> {
+    return Object.fromEntries(this.topology.map(({ topic, url, dlqUrl }) => [topic, { url, dlqUrl }]));
+  }
+
+  /** Rewrites `<data-dir>/dev.json` with the current endpoints (call again once `statusUrl` is set). */
+  writeRuntime(): Promise<void> {
+    return this.runtimeFile.update({
+      ...this.endpoints,
+      ...(this.statusUrl !== '' && { status: this.statusUrl }),
+      aws_endpoint_url_sqs: this.endpoints.sqs,
+      queues: this.queues,
+      schedulerPrefix: this.schedulerPrefix,
+    });
+  }
+
+  /** Whether this run has simulated load: not with rate 0 and no input (only your own clients). */
+  get simulates(): boolean {
+    return this.options.rate > 0 || this.options.input !== undefined;
+  }
+
+  /**
+   * Starts what feeds this run: the simulator or the input replay (resolves with its
+   * summary); with rate 0 and no input, nothing: resolves with null after the duration
+   * (never when it is 0, unless stopped) while your own clients send.
+   */
+  feed(onProgress?: (p: SimulationProgress) => void): Promise<SimulationSummary | null> {
+    this.feeding ??= this.simulates ? this.simulate(onProgress) : this.acceptOwnClients();
+    return this.feeding;
+  }
+
+  private acceptOwnClients(): Promise<null> {
+    const signal = this.abortSimulation.signal;
+    const seconds = this.options.durationSeconds;
+    return new Promise((done) => {
+      const finish = () => {
+        clearTimeout(timer);
+        done(null);
+      };
+      const timer = seconds > 0 ? setTimeout(finish, seconds * 1000) : undefined;
+      if (signal.aborted) finish();
+      else signal.addEventListener('abort', finish, { once: true });
+    });
   }
 
   /** Starts the simulator (or the input replay) into the topic queues; resolves with its summary. */
@@ -244,9 +333,6 @@ export class DevStack implements StatusSource {
         onProgress: (p) => {
           this.simulated = p;
           onProgress?.(p);
-        },
-        onSent: (entries) => {
-          for (const e of entries) this.published.set(e.queue, (this.published.get(e.queue) ?? 0) + 1);
         },
       },
     );
@@ -294,7 +380,7 @@ export class DevStack implements StatusSource {
       topics.push({
         topic,
         schema_version: schema?.version ?? null,
-        published: this.published.get(topic) ?? 0,
+        received: this.received.get(topic) ?? 0,
         queue: { visible: q?.visible ?? 0, in_flight: q?.inFlight ?? 0, delayed: q?.delayed ?? 0 },
         dlq: { visible: d?.visible ?? 0, in_flight: d?.inFlight ?? 0 },
         ...counts,
@@ -312,9 +398,10 @@ export class DevStack implements StatusSource {
       data_dir: this.dataDir,
       breaker: ingest.pipeline.breaker.state,
       simulator: {
+        enabled: this.simulates,
         running: this.simulation !== undefined && !this.simulationDone,
         sent: this.simulated?.sent ?? 0,
-        profile: this.options.input ? null : this.options.profile,
+        profile: this.options.input || !this.simulates ? null : this.options.profile,
       },
       endpoints: { ...this.endpoints, status: this.statusUrl },
       topics,
@@ -325,7 +412,7 @@ export class DevStack implements StatusSource {
 
   /** Resolves once nothing is queued or landed and every topic's checkpoints caught up. */
   async waitUntilIdle(timeoutMs = this.options.idleTimeoutSeconds * 1000, pollMs = 500): Promise<void> {
-    if (this.simulation) await this.simulation;
+    await (this.feeding ?? this.simulation);
     const deadline = Date.now() + timeoutMs;
     let quietPolls = 0;
     let last = '';
@@ -386,28 +473,13 @@ export class DevStack implements StatusSource {
     return this.parts.lake as DuckDbLake;
   }
 
-  /**
-   * The embedded SQS endpoint keeps messages in memory only: before it stops, give the
-   * ingest worker a moment to take what is still queued into the lake or the quarantine.
-   */
-  private async drainQueues(budgetMs: number): Promise<void> {
-    if (!this.parts.client) return;
-    const deadline = Date.now() + budgetMs;
-    while (Date.now() < deadline) {
-      const stats = await this.sampler.sample(this.topology.map((t) => t.url));
-      if (stats.every((q) => q.visible + q.inFlight + q.delayed === 0)) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    this.logger.warn('messages still queued at shutdown are lost with the in-memory SQS endpoint');
-  }
-
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.abortSimulation.abort();
       await this.simulation?.catch(() => undefined);
-      await this.drainQueues(DRAIN_BUDGET_MS).catch(() => undefined);
+      // No drain: the queues persist in the data dir, and the next start delivers what they hold.
       await stopParts(this.parts, this.logger);
-      rmSync(join(this.dataDir, 'dev.json'), { force: true });
+      await this.runtimeFile.remove();
     })();
     return this.closing;
   }

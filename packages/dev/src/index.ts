@@ -1,6 +1,16 @@
-export { type AuditReport, auditPipeline, formatAudit, type TopicAudit } from './audit.js';
+export {
+  type AuditReport,
+  auditPassed,
+  auditPipeline,
+  auditProblems,
+  formatAudit,
+  formatAuditVerdict,
+  type NotSentExample,
+  type TopicAudit,
+} from './audit.js';
 export { DEMO_CONFIG } from './demo-config.js';
 export { type DevOptions, type DevOptionsInput, devOptionsSchema, parseDevOptions } from './dev-options.js';
+export { DevAlreadyRunningError, type DevRuntime, DevRuntimeFile } from './dev-runtime.js';
 export { DevStack } from './dev-stack.js';
 export { ProgressView, renderProgress } from './progress-view.js';
 export { renderStatusPage } from './status-page.js';

@@ -1,7 +1,7 @@
 import type { DevStatus } from './status-types.js';
 
 const COLUMNS = [
-  ['published', (t) => t.published],
+  ['received', (t) => t.received],
   ['queued', (t) => t.queue.visible + t.queue.in_flight + t.queue.delayed],
   ['raw', (t) => t.raw],
   ['curated', (t) => t.curated],
@@ -11,6 +11,11 @@ const COLUMNS = [
   ['dlq', (t) => t.dlq.visible + t.dlq.in_flight],
   ['pending', (t) => t.curation_pending],
 ] as const satisfies readonly (readonly [string, (t: DevStatus['topics'][number]) => number])[];
+
+function simulatorState(simulator: DevStatus['simulator']): string {
+  if (!simulator.enabled) return 'no simulator: your clients send';
+  return `simulator ${simulator.running ? 'sending' : 'done'} (${simulator.sent} sent)`;
+}
 
 /** The live per-topic table of `lean-ops dev`, as lines of text. */
 export function renderProgress(status: DevStatus): string[] {
@@ -29,7 +34,7 @@ export function renderProgress(status: DevStatus): string[] {
     t.drift.filter((d) => d.column !== '*').map((d) => `${t.topic}.${d.column} (${d.status})`),
   );
   return [
-    `lean-ops dev · ${Math.round(status.uptime_s)} s · simulator ${status.simulator.running ? `sending (${status.simulator.sent} sent)` : `done (${status.simulator.sent} sent)`} · breaker ${status.breaker} · status ${status.endpoints.status}`,
+    `lean-ops dev · ${Math.round(status.uptime_s)} s · ${simulatorState(status.simulator)} · breaker ${status.breaker} · status ${status.endpoints.status}`,
     line(header),
     ...rows.map(line),
     drift.length > 0 ? `drift: ${drift.join(', ')}` : 'drift: none',

@@ -98,7 +98,7 @@ function flow(t) {
     : stage('semantic', 'semantic v' + t.schema_version, t.semantic, undefined, 'rejects ' + int(t.semantic_rejects));
   const delayed = t.queue.delayed > 0 ? ' · delayed ' + int(t.queue.delayed) : '';
   return h('ol', { class: 'flow' },
-    stage('published', 'published', t.published),
+    stage('received', 'received', t.received, undefined, 'from any client'),
     stage('queue', 'queue', t.queue.visible, int(t.queue.visible) + ' / ' + int(t.queue.in_flight),
       'visible / in-flight' + delayed),
     stage('raw', 'RAW', t.raw),
@@ -178,13 +178,15 @@ function topicSection(t) {
 }
 
 function overview(s) {
-  const sim = s.simulator.running ? 'running' : 'stopped';
+  const sim = !s.simulator.enabled ? 'off (your own clients feed the queues)'
+    : (s.simulator.running ? 'running' : 'stopped') + ', sent ' + int(s.simulator.sent)
+      + (s.simulator.profile ? ', profile ' + s.simulator.profile : '');
   const field = (label, ...value) => [h('dt', {}, label), h('dd', {}, ...value)];
   return [
     h('dl', {},
       field('uptime', h('span', { 'data-field': 'uptime' }, duration(s.uptime_s))),
       field('breaker', h('span', { class: 'pill', 'data-breaker': s.breaker }, s.breaker)),
-      field('simulator', sim + ', sent ' + int(s.simulator.sent) + (s.simulator.profile ? ', profile ' + s.simulator.profile : '')),
+      field('simulator', sim),
       field('data dir', s.data_dir),
       field('generated', time(s.generated_at))),
     h('dl', { class: 'endpoints' }, Object.entries(s.endpoints).map(([name, url]) => field(name, url))),

@@ -6,8 +6,11 @@ export interface TopicStatus {
   readonly topic: string;
   /** The registered semantic schema version; null = curation only. */
   readonly schema_version: number | null;
-  /** Messages the simulator (or the input replay) sent to the topic's queue. */
-  readonly published: number;
+  /**
+   * Messages the topic's queue accepted from any client (the simulator, the input replay,
+   * your own) since dev started; the DLQ processor's redrives are not counted again.
+   */
+  readonly received: number;
   readonly queue: { readonly visible: number; readonly in_flight: number; readonly delayed: number };
   readonly dlq: { readonly visible: number; readonly in_flight: number };
   /** Rows per table of the local lake. */
@@ -34,7 +37,13 @@ export interface DevStatus {
   readonly data_dir: string;
   /** The ingest sink's circuit breaker. */
   readonly breaker: 'closed' | 'half_open' | 'open';
-  readonly simulator: { readonly running: boolean; readonly sent: number; readonly profile: string | null };
+  readonly simulator: {
+    /** False with `--rate 0` and no `--input`: only your own clients feed the pipeline. */
+    readonly enabled: boolean;
+    readonly running: boolean;
+    readonly sent: number;
+    readonly profile: string | null;
+  };
   readonly endpoints: {
     readonly sqs: string;
     readonly redis: string;

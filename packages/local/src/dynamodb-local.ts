@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '@lean-ops/core';
-import { ChildServerError, startChildServer } from './child-server.js';
+import { ChildServerError, type ChildServerRecord, startChildServer } from './child-server.js';
 import { freePort } from './free-port.js';
 
 export interface DynamoDbLocalOptions {
@@ -21,6 +21,8 @@ export interface DynamoDbLocalOptions {
 export interface DynamoDbLocal {
   /** e.g. `http://127.0.0.1:41234` */
   readonly endpoint: string;
+  /** Process ids and command-line identity, to find the server again after a crash. */
+  readonly record: ChildServerRecord;
   stop(): Promise<void>;
 }
 
@@ -82,8 +84,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         return true;
       },
       startTimeoutMs: options.startTimeoutMs,
+      identity: ['DynamoDBLocal.jar', `-port ${port}`],
     });
-    return { endpoint, stop: server.stop };
+    return { endpoint, record: server.record, stop: server.stop };
   } catch (err) {
     if (err instanceof ChildServerError && err.message.includes('ENOENT')) throw new JavaMissingError();
     throw err;

@@ -1,16 +1,30 @@
 export { uniqueFileName, writeFileAtomic } from './atomic-file.js';
-export { type ChildServer, ChildServerError, type ChildServerOptions, startChildServer } from './child-server.js';
+export {
+  type ChildServer,
+  ChildServerError,
+  type ChildServerOptions,
+  type ChildServerRecord,
+  startChildServer,
+} from './child-server.js';
 export {
   type DynamoDbLocal,
   type DynamoDbLocalOptions,
   JavaMissingError,
   startDynamoDbLocal,
 } from './dynamodb-local.js';
-export { type EmbeddedSqs, type EmbeddedSqsOptions, LOCAL_CREDENTIALS, startEmbeddedSqs } from './embedded-sqs.js';
+export {
+  type EmbeddedSqs,
+  type EmbeddedSqsOptions,
+  LOCAL_CREDENTIALS,
+  SqsPortInUseError,
+  startEmbeddedSqs,
+} from './embedded-sqs.js';
 export { FileQuarantine, type FileQuarantineOptions } from './file-quarantine.js';
 export { freePort } from './free-port.js';
 export { LANDING_LIMITS, LandingSink, type LandingSinkOptions } from './landing-sink.js';
+export type { AcceptedListener, AcceptedMessageAttributes } from './persistent-sqs-store.js';
 export { listJsonlFiles, readJsonlTree } from './read-jsonl.js';
+export { commandLineOf, isProcessAlive, reapChildServers } from './reap-child-servers.js';
 export {
   findRedisServer,
   pingRedis,
@@ -19,3 +33,4 @@ export {
   type RedisServerOptions,
   startRedisServer,
 } from './redis-server.js';
+export { SqsDataDirInUseError, SqsJournalError } from './sqs-journal.js';

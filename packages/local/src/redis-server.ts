@@ -2,7 +2,7 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { ConfigError } from '@lean-ops/core';
-import { type ChildServer, startChildServer } from './child-server.js';
+import { type ChildServer, type ChildServerRecord, startChildServer } from './child-server.js';
 import { freePort } from './free-port.js';
 
 export interface RedisServerOptions {
@@ -21,6 +21,8 @@ export interface RedisServer {
   readonly url: string;
   readonly port: number;
   readonly pid: number | undefined;
+  /** Process ids and command-line identity, to find the server again after a crash. */
+  readonly record: ChildServerRecord;
   stop(): Promise<void>;
 }
 
@@ -86,10 +88,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       args,
       ready: () => pingRedis(resolvedPort),
       startTimeoutMs: 15_000,
+      // Redis rewrites its process title to `redis-server 127.0.0.1:<port>`.
+      identity: ['redis-server', `127.0.0.1:${resolvedPort}`],
     });
   } catch (err) {
     if ((err as Error).message.includes('ENOENT')) throw new RedisServerMissingError(binary);
     throw err;
   }
-  return { url: `redis://127.0.0.1:${resolvedPort}`, port: resolvedPort, pid: server.pid, stop: server.stop };
+  return {
+    url: `redis://127.0.0.1:${resolvedPort}`,
+    port: resolvedPort,
+    pid: server.pid,
+    record: server.record,
+    stop: server.stop,
+  };
 }

@@ -10,7 +10,15 @@ export {
   OVERSIZE_MARGIN_BYTES,
 } from './faults.js';
 export { type FleetPlan, fleetMessages } from './fleet-source.js';
-export { type LedgerEntry, LedgerWriter, ledgerEntrySchema, readLedger } from './ledger.js';
+export {
+  LEGACY_RUN_ID,
+  type LedgerEntry,
+  LedgerWriter,
+  ledgerEntrySchema,
+  type NotSentLedgerEntry,
+  readLedger,
+  type SentLedgerEntry,
+} from './ledger.js';
 export {
   parseSimulationOptions,
   type SimulationOptions,

@@ -14,4 +14,6 @@ export interface OutgoingMessage {
   readonly duplicateOf: number | null;
   /** When it is due, ms after the run's start; undefined: as soon as possible. */
   readonly dueMs: number | undefined;
+  /** Why it cannot be sent at all (an input line that is not UTF-8): it goes to the ledger as `not_sent`. */
+  readonly unsendable?: { readonly code: string; readonly message: string };
 }

@@ -1,6 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { ConfigError } from '@lean-ops/core';
 import { bodyClaims } from './body-claims.js';
 import type { OutgoingMessage } from './outgoing-message.js';
@@ -15,20 +15,47 @@ export interface ReplayPlan {
   readonly rate: number | undefined;
 }
 
+/** A line of the input: its text, and whether its bytes were UTF-8 (else the text is a lossy decoding). */
+interface InputLine {
+  readonly text: string;
+  readonly utf8: boolean;
+}
+
+/** The `\n`-separated lines of a stream of bytes, each without its `\n` and a trailing `\r`. */
+async function* inputLines(stream: AsyncIterable<Buffer>): AsyncGenerator<InputLine> {
+  const decode = (parts: readonly Buffer[]): InputLine => {
+    let bytes = Buffer.concat(parts);
+    if (bytes.at(-1) === 0x0d) bytes = bytes.subarray(0, -1);
+    return { text: bytes.toString('utf8'), utf8: isUtf8(bytes) };
+  };
+  let parts: Buffer[] = [];
+  for await (const chunk of stream) {
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+      parts.push(chunk.subarray(start, end));
+      yield decode(parts);
+      parts = [];
+      start = end + 1;
+    }
+    if (start < chunk.length) parts.push(chunk.subarray(start));
+  }
+  if (parts.length > 0) yield decode(parts);
+}
+
 /**
  * The bodies of an input file, each to its topic's queue (the topic it claims when that
  * is configured, else `defaultTopic`). `seq` is the line number; a body equal to an
- * earlier line's is marked as its duplicate.
+ * earlier line's is marked as its duplicate. A line that is not UTF-8 cannot be a message
+ * body: it comes out `unsendable`, to be recorded as not sent.
  */
 export async function* replayMessages(plan: ReplayPlan): AsyncGenerator<OutgoingMessage> {
   const topics = new Set(plan.topics);
   const firstSeen = new Map<string, number>();
-  const stream = createReadStream(plan.input, 'utf8');
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const stream = createReadStream(plan.input);
   let lineNo = 0;
   let index = 0;
   try {
-    for await (const line of lines) {
+    for await (const { text: line, utf8 } of inputLines(stream)) {
       lineNo++;
       if (line.trim() === '') continue;
       const { topic: claimed, deviceId } = bodyClaims(line);
@@ -45,7 +72,21 @@ export async function* replayMessages(plan: ReplayPlan): AsyncGenerator<Outgoing
       if (duplicateOf === null) firstSeen.set(digest, lineNo);
       const dueMs = plan.rate === undefined ? undefined : (index * 1000) / plan.rate;
       index++;
-      yield { seq: lineNo, queueTopic, body: line, fault: 'replay', deviceId, duplicateOf, dueMs };
+      const message: OutgoingMessage = {
+        seq: lineNo,
+        queueTopic,
+        body: line,
+        fault: 'replay',
+        deviceId,
+        duplicateOf,
+        dueMs,
+      };
+      yield utf8
+        ? message
+        : {
+            ...message,
+            unsendable: { code: 'InvalidUtf8', message: `${plan.input}:${lineNo}: the line is not UTF-8` },
+          };
     }
   } finally {
     stream.destroy(); // also when the run stops early

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS } from '@lean-ops/local';
 import { type BatchEntry, BatchSender } from './batch-sender.js';
@@ -5,7 +6,7 @@ import { bodyClaims } from './body-claims.js';
 import { BoundedTasks } from './bounded-tasks.js';
 import { expectedFate } from './expected-fate.js';
 import { fleetMessages } from './fleet-source.js';
-import { type LedgerEntry, LedgerWriter } from './ledger.js';
+import { LedgerWriter, type NotSentLedgerEntry, type SentLedgerEntry } from './ledger.js';
 import { parseSimulationOptions, type SimulationOptions, type SimulationOptionsInput } from './options.js';
 import type { OutgoingMessage } from './outgoing-message.js';
 import { QueueBatches, SQS_BATCH_LIMITS } from './queue-batches.js';
@@ -29,13 +30,15 @@ export interface SimulationProgress extends SimulationCounts {
 export interface SimulationHooks {
   /** Called every `progressIntervalMs`, and once at the end. */
   readonly onProgress?: (progress: SimulationProgress) => void;
-  /** Called with the ledger lines of each batch SQS accepted. */
-  readonly onSent?: (entries: readonly LedgerEntry[]) => void;
+  /** Called with the ledger lines of the messages SQS accepted, per batch. */
+  readonly onSent?: (entries: readonly SentLedgerEntry[]) => void;
   /** Aborting stops planning messages; batches already built are still sent, then the run ends. */
   readonly signal?: AbortSignal;
 }
 
 export interface SimulationSummary extends SimulationCounts {
+  /** The `run_id` of this run's ledger lines. */
+  readonly run_id: string;
   readonly duration_ms: number;
   /** The ledger file, when one was written. */
   readonly ledger: string | null;
@@ -44,6 +47,12 @@ export interface SimulationSummary extends SimulationCounts {
   readonly profile: string | null;
   /** True when the run was stopped through `signal`. */
   readonly aborted: boolean;
+}
+
+/** Why a message never reached its queue: SQS's error code (or the simulator's) and message. */
+interface SendError {
+  readonly code: string;
+  readonly message: string;
 }
 
 /** Shortest pause between sends: at high rates, what is due meanwhile goes out in full batches. */
@@ -71,11 +80,16 @@ function sqsClient(options: SimulationOptions): SQSClient {
   return new SQSClient(config);
 }
 
+/** Start time and randomness: the runs appending to one ledger never share an id. */
+function newRunId(now: Date = new Date()): string {
+  return `${now.toISOString()}-${randomBytes(4).toString('hex')}`;
+}
+
 /**
  * Sends a simulated device fleet's messages, with the profile's faults injected, or
- * replays an input file, to the topics' SQS queues; writes a ledger line per message
- * sent with the fate the ingest worker will give it. The same code serves the embedded
- * endpoint and AWS: only `endpoint` and credentials differ.
+ * replays an input file, to the topics' SQS queues; appends a ledger line per message:
+ * sent, with the fate the ingest worker will give it, or not sent, with the error. The
+ * same code serves the embedded endpoint and AWS: only `endpoint` and credentials differ.
  *
  * @throws ConfigError for bad options or a missing queue, before anything is sent.
  */
@@ -89,7 +103,8 @@ export async function runSimulation(
   try {
     const queues = await resolveTargetQueues(client, options.topics, options);
     const ledger = options.ledger === undefined ? undefined : await LedgerWriter.open(options.ledger);
-    const run = new SimulationRun(options, plan, queues, new BatchSender(client, options), ledger, hooks);
+    const sender = new BatchSender(client, options);
+    const run = new SimulationRun(newRunId(), options, plan, queues, sender, ledger, hooks);
     try {
       return await run.execute();
     } finally {
@@ -109,6 +124,7 @@ class SimulationRun {
   private startedAt = 0;
 
   constructor(
+    private readonly runId: string,
     private readonly options: SimulationOptions,
     private readonly plan: RunPlan,
     private readonly queues: ReadonlyMap<string, TargetQueue>,
@@ -151,6 +167,7 @@ class SimulationRun {
     if (failure) throw failure.error;
     return {
       ...this.tally.counts(),
+      run_id: this.runId,
       duration_ms: Math.round(this.elapsed()),
       ledger: this.ledger?.path ?? null,
       seed: this.plan.kind === 'fleet' ? this.plan.fleet.seed : null,
@@ -177,18 +194,50 @@ class SimulationRun {
 
   private async enqueue(message: OutgoingMessage): Promise<void> {
     const queue = this.queues.get(message.queueTopic) as TargetQueue;
+    if (message.unsendable) {
+      await this.notSent(queue, [message], message.unsendable);
+      return;
+    }
     const bytes = utf8Bytes(message);
     if (bytes > this.options.maxMessageBytes) {
-      // SQS would refuse it (or the whole batch): count it as failed without a call.
-      this.tally.fail({
-        seq: message.seq,
-        queue: queue.name,
+      // SQS would refuse it (or the whole batch): record it as not sent without a call.
+      await this.notSent(queue, [message], {
         code: 'MessageTooLong',
         message: `${bytes} bytes, more than the queue's limit of ${this.options.maxMessageBytes}`,
       });
       return;
     }
     await this.dispatch(this.batches.add(queue.url, message));
+  }
+
+  /** Ledger lines (and failures in the counts) for messages that never reached the queue. */
+  private async notSent(
+    queue: TargetQueue,
+    messages: readonly OutgoingMessage[],
+    error: SendError | ((message: OutgoingMessage) => SendError),
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    const lines: NotSentLedgerEntry[] = messages.map((message) => {
+      const { code, message: text } = typeof error === 'function' ? error(message) : error;
+      return {
+        run_id: this.runId,
+        seq: message.seq,
+        status: 'not_sent',
+        topic: bodyClaims(message.body).topic,
+        queue: queue.name,
+        message_id: null,
+        device_id: message.deviceId,
+        idempotency_key: null,
+        fault: message.fault,
+        expected: null,
+        reason: null,
+        duplicate_of: message.duplicateOf,
+        sent_at: at,
+        error: { code, message: text },
+      };
+    });
+    for (const [i, line] of lines.entries()) this.tally.notSent((messages[i] as OutgoingMessage).queueTopic, line);
+    await this.ledger?.write(lines);
   }
 
   private async dispatch(batches: ReadonlyArray<{ queue: string; items: OutgoingMessage[] }>): Promise<void> {
@@ -198,10 +247,19 @@ class SimulationRun {
   private async send(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void> {
     const queue = this.queueByUrl.get(queueUrl) as TargetQueue;
     const entries: BatchEntry[] = messages.map((m) => ({ id: String(m.seq), body: m.body }));
-    const outcome = await this.sender.send(queueUrl, entries);
+    let outcome: Awaited<ReturnType<BatchSender['send']>>;
+    try {
+      outcome = await this.sender.send(queueUrl, entries);
+    } catch (err) {
+      // The run ends with this error; the batch it took down is in the ledger first.
+      const code = ((err as Error).cause as { name?: string } | undefined)?.name ?? 'SendFailed';
+      await this.notSent(queue, messages, { code, message: (err as Error).message });
+      throw err;
+    }
     const sentAtMs = Date.now();
     const sentAt = new Date(sentAtMs).toISOString();
-    const lines: LedgerEntry[] = [];
+    const lines: SentLedgerEntry[] = [];
+    const refused = new Map(outcome.failed.map((f) => [f.id, f]));
     for (const message of messages) {
       const messageId = outcome.sent.get(String(message.seq));
       if (messageId === undefined) continue;
@@ -211,8 +269,10 @@ class SimulationRun {
         messageId,
         publishTimeMs: sentAtMs,
       });
-      const line: LedgerEntry = {
+      const line: SentLedgerEntry = {
+        run_id: this.runId,
         seq: message.seq,
+        status: 'sent',
         topic: bodyClaims(message.body).topic,
         queue: queue.name,
         message_id: messageId,
@@ -223,14 +283,19 @@ class SimulationRun {
         reason: fate.reason,
         duplicate_of: message.duplicateOf,
         sent_at: sentAt,
+        error: null,
       };
       lines.push(line);
       this.tally.add(message.queueTopic, line);
     }
-    for (const failure of outcome.failed) {
-      this.tally.fail({ seq: Number(failure.id), queue: queue.name, code: failure.code, message: failure.message });
-    }
     await this.ledger?.write(lines);
+    const failed = messages.filter((m) => !outcome.sent.has(String(m.seq)));
+    if (failed.length > 0) {
+      await this.notSent(queue, failed, (m) => {
+        const refusal = refused.get(String(m.seq));
+        return { code: refusal?.code ?? 'NotAcknowledged', message: refusal?.message ?? '' };
+      });
+    }
     if (lines.length > 0) this.hooks.onSent?.(lines);
   }
 

@@ -1,12 +1,14 @@
-import type { LedgerEntry } from './ledger.js';
+import type { NotSentLedgerEntry, SentLedgerEntry } from './ledger.js';
 
 export interface TopicCounts {
   sent: number;
+  /** Messages that never reached the queue (in the ledger as `not_sent`). */
+  not_sent: number;
   expected_raw: number;
   expected_drop: number;
 }
 
-/** A message that could not be sent (it is not in the ledger). */
+/** A message that could not be sent (in the ledger as `not_sent`, with this error). */
 export interface SendFailure {
   readonly seq: number;
   readonly queue: string;
@@ -17,6 +19,7 @@ export interface SendFailure {
 /** Counts of what was sent so far; `by_topic` is keyed by the topic whose queue got the message. */
 export interface SimulationCounts {
   readonly sent: number;
+  /** Messages that could not be sent: the ledger's `not_sent` lines. */
   readonly failed: number;
   readonly expected_raw: number;
   readonly expected_drop: number;
@@ -28,6 +31,8 @@ export interface SimulationCounts {
 }
 
 const MAX_FAILURES_KEPT = 20;
+
+const emptyCounts = (): TopicCounts => ({ sent: 0, not_sent: 0, expected_raw: 0, expected_drop: 0 });
 
 const bump = (counts: Record<string, number>, key: string): void => {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -44,16 +49,16 @@ export class Tally {
   private readonly failures: SendFailure[] = [];
 
   constructor(topics: readonly string[]) {
-    for (const topic of topics) this.byTopic[topic] = { sent: 0, expected_raw: 0, expected_drop: 0 };
+    for (const topic of topics) this.byTopic[topic] = emptyCounts();
   }
 
   get sentCount(): number {
     return this.sent;
   }
 
-  add(queueTopic: string, entry: LedgerEntry): void {
+  add(queueTopic: string, entry: SentLedgerEntry): void {
     this.sent++;
-    this.byTopic[queueTopic] ??= { sent: 0, expected_raw: 0, expected_drop: 0 };
+    this.byTopic[queueTopic] ??= emptyCounts();
     const topic = this.byTopic[queueTopic];
     topic.sent++;
     if (entry.expected === 'raw') {
@@ -66,9 +71,13 @@ export class Tally {
     bump(this.byFault, entry.fault);
   }
 
-  fail(failure: SendFailure): void {
+  notSent(queueTopic: string, entry: NotSentLedgerEntry): void {
     this.failedCount++;
-    if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push(failure);
+    this.byTopic[queueTopic] ??= emptyCounts();
+    this.byTopic[queueTopic].not_sent++;
+    if (this.failures.length < MAX_FAILURES_KEPT) {
+      this.failures.push({ seq: entry.seq, queue: entry.queue, code: entry.error.code, message: entry.error.message });
+    }
   }
 
   counts(): SimulationCounts {

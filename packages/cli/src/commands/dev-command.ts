@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DevStack, formatAudit, ProgressView, startStatusServer } from '@lean-ops/dev';
+import { auditPassed, DevStack, formatAudit, formatAuditVerdict, ProgressView, startStatusServer } from '@lean-ops/dev';
 import { createLogger } from '@lean-ops/logger';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { pino } from 'pino';
 import { VERSION } from '../version.js';
 
@@ -19,6 +19,7 @@ interface DevFlags {
   redisUrl?: string;
   statusPort: string;
   metricsPort: string;
+  sqsPort: string;
   seed?: string;
 }
 
@@ -37,9 +38,13 @@ export function registerDevCommand(program: Command): void {
     )
     .option('-c, --config <file>', 'topics and schemas (default: the built-in three-topic demo)')
     .option('--data-dir <dir>', 'lake, landing files, quarantine, state, ledger, dev.log', '.lean-ops')
-    .option('--rate <n>', 'simulated messages per second', '50')
+    .option('--rate <n>', 'simulated messages per second; 0 = no simulator, your own SQS clients feed it', '50')
     .option('--devices <n>', 'simulated devices', '20')
-    .option('--duration <seconds>', 'simulate this long; 0 = until Ctrl-C', '0')
+    .option(
+      '--duration <seconds>',
+      'simulate (with --rate 0: take your clients’ messages) this long; 0 = until Ctrl-C',
+      '0',
+    )
     .option('--profile <name>', 'error injection: clean | default | chaos', 'default')
     .option('--input <file.jsonl>', 'replay these message bodies instead of simulating')
     .option(
@@ -50,12 +55,18 @@ export function registerDevCommand(program: Command): void {
     .option('--redis-url <url>', 'use this Redis (default: env REDIS_URL, else redis-server from PATH on a free port)')
     .option('--status-port <port>', 'status page port; 0 = a free one', '8470')
     .option('--metrics-port <port>', '/metrics port; 0 = a free one', '9464')
+    .addOption(
+      new Option('--sqs-port <port>', 'port of the embedded SQS endpoint for your own clients; 0 = a free one')
+        .env('LEAN_OPS_SQS_PORT')
+        .default('9324'),
+    )
     .option('--seed <n>', 'simulator seed, to repeat a run')
     .addHelpText(
       'after',
       '\nLogs go to <data-dir>/dev.log; the terminal shows the live flow per topic. Ctrl-C stops everything\n' +
         'gracefully (a second Ctrl-C exits at once). With --until-idle the exit code is 0 only when the audit\n' +
-        'accounts for every message sent.',
+        'accounts for every message sent. The queues persist in <data-dir>/sqs: a restart delivers what they held.\n' +
+        'Your own clients: export the AWS_ENDPOINT_URL_SQS line printed at start (see docs/dev.md).',
     )
     .action(async (flags: DevFlags) => {
       const logFile = join(flags.dataDir, 'dev.log');
@@ -78,6 +89,7 @@ export function registerDevCommand(program: Command): void {
           redisUrl: flags.redisUrl,
           statusPort: number('--status-port', flags.statusPort),
           metricsPort: number('--metrics-port', flags.metricsPort),
+          sqsPort: number('--sqs-port', flags.sqsPort),
           ...(flags.seed !== undefined && { seed: number('--seed', flags.seed) }),
         },
         logger,
@@ -85,16 +97,16 @@ export function registerDevCommand(program: Command): void {
       );
       const status = await startStatusServer({ source: stack, port: stack.options.statusPort });
       stack.statusUrl = status.url;
-      writeFileSync(
-        join(stack.dataDir, 'dev.json'),
-        JSON.stringify(
-          { pid: process.pid, status: status.url, ...stack.endpoints, schedulerPrefix: stack.schedulerPrefix },
-          null,
-          2,
-        ),
-      );
+      await stack.writeRuntime();
       const say = (line: string) => process.stderr.write(`${line}\n`);
       say(`lean-ops dev: status page ${status.url}  metrics ${stack.endpoints.metrics}/metrics  logs ${logFile}`);
+      say(`SQS endpoint ${stack.endpoints.sqs}, one queue per topic:`);
+      for (const [topic, { url }] of Object.entries(stack.queues)) say(`  ${topic.padEnd(12)} ${url}`);
+      // Any credentials and region do: the embedded endpoint checks no signature.
+      say(
+        `${stack.simulates ? 'Your own clients can send too' : 'No simulator (--rate 0): send from your own clients'}; in their shell:\n` +
+          `  export AWS_ENDPOINT_URL_SQS=${stack.endpoints.sqs} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1`,
+      );
 
       const view = new ProgressView();
       const live = flags.json
@@ -128,7 +140,7 @@ export function registerDevCommand(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
 
-      const simulation = stack.simulate();
+      const simulation = stack.feed();
       if (!flags.untilIdle) {
         await simulation.catch((err: unknown) => say(`simulator stopped: ${(err as Error).message}`));
         await new Promise<never>(() => {});
@@ -142,11 +154,9 @@ export function registerDevCommand(program: Command): void {
         if (!flags.json) view.show(final);
         const summary = { simulation: sent, audit, status: final };
         process.stdout.write(
-          flags.json
-            ? `${JSON.stringify(summary)}\n`
-            : `\n${formatAudit(audit)}\nunaccounted: ${audit.totals.unaccounted}\n`,
+          flags.json ? `${JSON.stringify(summary)}\n` : `\n${formatAudit(audit)}\n${formatAuditVerdict(audit)}\n`,
         );
-        await stop(audit.totals.unaccounted === 0 && audit.totals.misclassified === 0 ? 0 : 1);
+        await stop(auditPassed(audit) ? 0 : 1);
       } catch (err) {
         say(`lean-ops dev: ${(err as Error).message}`);
         await stop(1);

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { ConfigError, type QuarantineEntry, TOPIC_NAME_PATTERN } from '@lean-ops/core';
-import { auditPipeline, formatAudit } from '@lean-ops/dev';
+import { auditPassed, auditPipeline, formatAudit, formatAuditVerdict } from '@lean-ops/dev';
 import { readJsonlTree, startDynamoDbLocal } from '@lean-ops/local';
 import { schedulerEnvironmentSchema } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
@@ -9,6 +9,8 @@ import { print, withStateStores } from './scheduler-context.js';
 
 const LAYERS = ['raw', 'curated', 'semantic', 'rejects', 'quarantine', 'drift'] as const;
 type Layer = (typeof LAYERS)[number];
+/** Layers that span topics: without `--topic` they export every entry. */
+const ALL_TOPIC_LAYERS: readonly Layer[] = ['quarantine', 'drift'];
 const FORMATS = ['jsonl', 'csv'] as const;
 
 const DATA_DIR = ['--data-dir <dir>', 'the local data folder of lean-ops dev', '.lean-ops'] as const;
@@ -17,7 +19,9 @@ const DATA_DIR = ['--data-dir <dir>', 'the local data folder of lean-ops dev', '
 export function registerLakeCommands(program: Command): void {
   program
     .command('audit')
-    .description('reconcile what was sent (the ledger) with RAW, quarantine, DLQ; unaccounted must be 0')
+    .description(
+      'reconcile the ledger (every run) with RAW, quarantine, DLQ; exits 1 unless nothing is not_sent, unaccounted or misclassified',
+    )
     .option(...DATA_DIR)
     .option('--ledger <file>', 'the ledger (default <data-dir>/ledger.jsonl)')
     .option('--json', 'print JSON')
@@ -35,12 +39,8 @@ export function registerLakeCommands(program: Command): void {
           quarantineDir: join(resolve(flags.dataDir), 'quarantine'),
           topics,
         });
-        print(
-          flags.json
-            ? JSON.stringify(report, null, 2)
-            : `${formatAudit(report)}\nunaccounted: ${report.totals.unaccounted}`,
-        );
-        if (report.totals.unaccounted > 0 || report.totals.misclassified > 0) process.exitCode = 1;
+        print(flags.json ? JSON.stringify(report, null, 2) : `${formatAudit(report)}\n${formatAuditVerdict(report)}`);
+        if (!auditPassed(report)) process.exitCode = 1;
       } finally {
         await lake.close();
       }
@@ -48,30 +48,36 @@ export function registerLakeCommands(program: Command): void {
 
   program
     .command('export')
-    .description('write one layer of one topic as JSON lines or CSV to stdout')
+    .description(
+      'write one layer of one topic (quarantine, drift: of every topic without --topic) as JSON lines or CSV to stdout',
+    )
     .requiredOption('--layer <layer>', LAYERS.join(' | '))
-    .requiredOption('-t, --topic <topic>', 'the topic')
+    .option('-t, --topic <topic>', 'the topic (required for raw, curated, semantic, rejects; a filter otherwise)')
     .option('--format <format>', FORMATS.join(' | '), 'jsonl')
     .option(...DATA_DIR)
-    .action(async (flags: { layer: string; topic: string; format: string; dataDir: string }) => {
+    .action(async (flags: { layer: string; topic?: string; format: string; dataDir: string }) => {
       const problems: string[] = [];
-      if (!LAYERS.includes(flags.layer as Layer))
+      const layer = flags.layer as Layer;
+      if (!LAYERS.includes(layer))
         problems.push(`--layer: expected one of ${LAYERS.join(', ')} (got "${flags.layer}")`);
       if (!FORMATS.includes(flags.format as (typeof FORMATS)[number]))
         problems.push(`--format: expected jsonl or csv (got "${flags.format}")`);
-      if (!TOPIC_NAME_PATTERN.test(flags.topic)) problems.push(`--topic: "${flags.topic}" is not a topic name`);
+      if (flags.topic !== undefined && !TOPIC_NAME_PATTERN.test(flags.topic))
+        problems.push(`--topic: "${flags.topic}" is not a topic name`);
+      if (flags.topic === undefined && LAYERS.includes(layer) && !ALL_TOPIC_LAYERS.includes(layer))
+        problems.push(`--topic: required with --layer ${layer} (only quarantine and drift export every topic)`);
       if (problems.length > 0) throw new ConfigError('export options', problems);
-      const layer = flags.layer as Layer;
       if (layer === 'quarantine') return exportRows(await quarantineRows(flags.dataDir, flags.topic), flags.format);
       if (layer === 'drift') return exportRows(await driftRows(flags.dataDir, flags.topic), flags.format);
+      const topic = flags.topic as string;
       const lake = await openLocalLake(flags.dataDir);
       try {
-        const sql = layerQuery(layer, flags.topic);
+        const sql = layerQuery(layer, topic);
         const exists = await lake.query<{ n: number }>(
           `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_schema || '.' || table_name IN (${sql.tables.map((t) => `'${t}'`).join(', ')})`,
         );
         if ((exists[0]?.n ?? 0) < sql.tables.length) {
-          throw new ConfigError('--topic', [`the lake has no ${layer} table for topic ${flags.topic} yet`]);
+          throw new ConfigError('--topic', [`the lake has no ${layer} table for topic ${topic} yet`]);
         }
         exportRows(await lake.query(sql.text), flags.format);
       } finally {
@@ -116,16 +122,26 @@ function layerQuery(layer: Exclude<Layer, 'quarantine' | 'drift'>, topic: string
   }
 }
 
-async function quarantineRows(dataDir: string, topic: string): Promise<Record<string, unknown>[]> {
+/**
+ * Every quarantine entry, including those whose topic is unreadable or not a topic name
+ * (kept under `_unknown`). With `topic`: the entries that claim it or came from its queue
+ * or its DLQ (a queue named `<prefix><topic>` or `<prefix><topic>-dlq`).
+ */
+async function quarantineRows(dataDir: string, topic: string | undefined): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   for await (const entry of readJsonlTree<QuarantineEntry>(join(resolve(dataDir), 'quarantine'))) {
-    if (entry.topic === topic || (entry.topic === null && entry.queue.endsWith(topic))) rows.push({ ...entry });
+    if (topic === undefined || quarantinedFor(entry, topic)) rows.push({ ...entry });
   }
   return rows;
 }
 
+function quarantinedFor(entry: QuarantineEntry, topic: string): boolean {
+  const queueName = entry.queue.slice(entry.queue.lastIndexOf('/') + 1).replace(/-dlq$/, '');
+  return entry.topic === topic || queueName.endsWith(topic);
+}
+
 /** The drift log lives in DynamoDB Local's files under the data dir: start it, read, stop. */
-async function driftRows(dataDir: string, topic: string): Promise<Record<string, unknown>[]> {
+async function driftRows(dataDir: string, topic: string | undefined): Promise<Record<string, unknown>[]> {
   const dynamo = await startDynamoDbLocal({ path: join(resolve(dataDir), 'state') });
   try {
     // The table names and region lean-ops dev uses: the scheduler's defaults.

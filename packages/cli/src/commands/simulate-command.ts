@@ -168,7 +168,7 @@ function humanSummary(s: SimulationSummary): string {
     `DROP reasons: ${list(s.by_reason)}`,
     ...s.failures.map((f) => `failed: #${f.seq} to ${f.queue}: ${f.code} ${f.message}`),
     s.seed === null ? 'replayed the input' : `seed ${s.seed} (profile ${s.profile}): --seed ${s.seed} repeats the run`,
-    `ledger: ${s.ledger ?? '(none; pass --ledger FILE)'}`,
+    `ledger: ${s.ledger === null ? '(none; pass --ledger FILE)' : `${s.ledger} (run ${s.run_id})`}`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -213,7 +213,10 @@ export function registerSimulateCommand(program: Command): void {
     .option('--no-bursts', "steady rate, whatever the profile's")
     .option('--seed <n>', 'PRNG seed (0–4294967295): the same seed repeats the run')
     .option('--start-time <time>', 'event time of the first message, RFC 3339 or epoch ms (default now)')
-    .option('--ledger <file>', 'write one JSON line per message sent, with its expected fate')
+    .option(
+      '--ledger <file>',
+      'append one JSON line per message: sent with its expected fate, or not_sent with the error',
+    )
     .option('--input <file>', 'replay this JSON-lines file of message bodies instead of simulating')
     .option('--default-topic <topic>', 'with --input: queue for bodies whose topic is unreadable or not configured')
     .option('--max-record-bytes <n>', "the ingest sink's record limit, what counts as too_large (default 1024000)")
@@ -242,7 +245,9 @@ export function registerSimulateCommand(program: Command): void {
       }
       process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : humanSummary(summary));
       if (summary.failed > 0) {
-        process.stderr.write(`simulate: ${n(summary.failed)} messages could not be sent; they are not in the ledger\n`);
+        const where = summary.ledger === null ? '' : '; the ledger lists them as not_sent with the error';
+        process.stderr.write(`simulate: ${n(summary.failed)} messages could not be sent${where}\n`);
+        process.exitCode = 1;
       }
     });
 }

@@ -10,17 +10,17 @@ const iso = (offsetMs: number): string => new Date(START + offsetMs).toISOString
 const snap = (sequence: number) => ({ id: `${sequence}0f3a9c2e7b1d4${sequence}`, sequence });
 
 function topic(name: string, tick: number, overrides: Partial<TopicStatus>): TopicStatus {
-  const published = 1000 + tick * 250;
+  const received = 1000 + tick * 250;
   return {
     topic: name,
     schema_version: 1,
-    published,
+    received,
     queue: { visible: 40 + tick, in_flight: 10, delayed: 0 },
     dlq: { visible: 0, in_flight: 0 },
-    raw: published - 60,
-    curated: published - 120,
+    raw: received - 60,
+    curated: received - 120,
     curated_rejects: 7,
-    semantic: published - 150,
+    semantic: received - 150,
     semantic_rejects: 3,
     quarantined: 2,
     snapshots: { raw: snap(10 + tick), curated: snap(5 + tick) },
@@ -52,7 +52,7 @@ export function devStatus(tick: number): DevStatus {
     uptime_s: 3725 + tick,
     data_dir: '/tmp/lean-ops-dev/data',
     breaker: tick % 2 === 0 ? 'closed' : 'half_open',
-    simulator: { running: true, sent: 3000 + tick * 750, profile: 'chaos' },
+    simulator: { enabled: true, running: true, sent: 3000 + tick * 750, profile: 'chaos' },
     endpoints: {
       sqs: 'http://127.0.0.1:9324',
       redis: 'redis://127.0.0.1:6390',

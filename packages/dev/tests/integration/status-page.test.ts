@@ -83,7 +83,7 @@ describe('Status page in headless Chromium (real server, real browser)', () => {
 
     const sensors = p.locator('[data-topic="sensors"]');
     expect(await sensors.locator('.stage .label').allTextContents()).toEqual([
-      'published',
+      'received',
       'queue',
       'RAW',
       'curated',
@@ -118,10 +118,10 @@ describe('Status page in headless Chromium (real server, real browser)', () => {
 
   it('updates the counts live', async () => {
     const p = await open(new ScriptedStatusSource());
-    const published = p.locator('[data-topic="sensors"] [data-stage="published"] .count');
-    const first = Number(await published.getAttribute('data-value'));
-    const later = await waitForAttribute(published, 'data-value', (v) => Number(v) >= first + 500);
-    expect(await published.textContent()).toBe(Number(later).toLocaleString('en-US'));
+    const received = p.locator('[data-topic="sensors"] [data-stage="received"] .count');
+    const first = Number(await received.getAttribute('data-value'));
+    const later = await waitForAttribute(received, 'data-value', (v) => Number(v) >= first + 500);
+    expect(await received.textContent()).toBe(Number(later).toLocaleString('en-US'));
   });
 
   it('shows markup from an error message as text and never runs it', async () => {

@@ -13,7 +13,18 @@ describe('lean-ops dev options', () => {
       untilIdle: false,
       statusPort: 8470,
       metricsPort: 9464,
+      sqsPort: 9324,
     });
+  });
+
+  it('takes --rate 0 (no simulator) and a fixed or free SQS port', () => {
+    expect(parseDevOptions({ rate: 0, untilIdle: true, durationSeconds: 1 })).toMatchObject({
+      rate: 0,
+      untilIdle: true,
+    });
+    expect(parseDevOptions({ sqsPort: 0 }).sqsPort).toBe(0);
+    expect(() => parseDevOptions({ sqsPort: 65_536 })).toThrow(/sqsPort/);
+    expect(() => parseDevOptions({ rate: 0, untilIdle: true })).toThrow(/with --rate 0 the wait for your own clients/);
   });
 
   it('refuses --until-idle when the simulator would never stop', () => {

@@ -6,13 +6,13 @@ const status: DevStatus = {
   uptime_s: 12.4,
   data_dir: '/tmp/x',
   breaker: 'closed',
-  simulator: { running: true, sent: 120, profile: 'default' },
+  simulator: { enabled: true, running: true, sent: 120, profile: 'default' },
   endpoints: { sqs: 'http://sqs', redis: 'redis://r', metrics: 'http://m', status: 'http://s' },
   topics: [
     {
       topic: 'sensors',
       schema_version: 1,
-      published: 120,
+      received: 120,
       queue: { visible: 3, in_flight: 2, delayed: 0 },
       dlq: { visible: 1, in_flight: 0 },
       raw: 100,
@@ -44,10 +44,15 @@ describe('the live view of lean-ops dev', () => {
     const lines = renderProgress(status);
     expect(lines[0]).toMatch(/12 s · simulator sending \(120 sent\) · breaker closed · status http:\/\/s/);
     expect(lines[1]).toMatch(
-      /^topic\s+published\s+queued\s+raw\s+curated\s+semantic\s+rejects\s+quarantined\s+dlq\s+pending\s+last run/,
+      /^topic\s+received\s+queued\s+raw\s+curated\s+semantic\s+rejects\s+quarantined\s+dlq\s+pending\s+last run/,
     );
     const row = lines[2]?.split(/\s+/);
     expect(row).toEqual(['sensors', '120', '5', '100', '90', '80', '3', '12', '1', '10', 'FullPipelineSuccess']);
     expect(lines).toContain('drift: sensors.pressure (pending)');
+  });
+
+  it('says when no simulator runs and your own clients feed the queues (--rate 0)', () => {
+    const lines = renderProgress({ ...status, simulator: { enabled: false, running: false, sent: 0, profile: null } });
+    expect(lines[0]).toMatch(/12 s · no simulator: your clients send · breaker closed/);
   });
 });

@@ -64,6 +64,7 @@ describe('runSimulation against the embedded SQS endpoint', () => {
 
     const ledger = await ledgerLines(join(dir, 'chaos.jsonl'));
     expect(ledger.map((l) => l.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    expect(new Set(ledger.map((l) => `${l.run_id} ${l.status}`))).toEqual(new Set([`${summary.run_id} sent`]));
     expect(countBy(ledger, (l) => l.fault)).toEqual(summary.by_fault);
     for (const fault of MESSAGE_FAULTS) expect(summary.by_fault[fault], fault).toBeGreaterThan(0);
 
@@ -83,6 +84,7 @@ describe('runSimulation against the embedded SQS endpoint', () => {
     if (plan.kind !== 'fleet') throw new Error('expected a fleet plan');
     const bodies = [...fleetMessages(plan.fleet)].map((m) => m.body);
     for (const line of ledger) {
+      if (line.status !== 'sent') throw new Error(`line ${line.seq} was not sent`);
       const message = received.get(line.message_id);
       expect(message?.Body).toBe(bodies[line.seq - 1]);
       const result = transformMessage(
