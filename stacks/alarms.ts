@@ -11,16 +11,9 @@
  * The scheduler publishes its metrics with the dimension `Topic` in the stage's namespace.
  */
 import type { Thresholds } from '@lean-ops/config';
+import { PIPELINE_METRICS, TOPIC_DIMENSION } from '@lean-ops/core';
 import type { TopicQueues } from './queues';
 import type { StageConfig } from './stage';
-
-/** The scheduler's metric names (CloudWatch, dimension `Topic`). */
-export const SCHEDULER_METRICS = {
-  driftDetected: 'DriftDetected',
-  missingSchema: 'MissingSchema',
-  curationPending: 'CurationPendingRecords',
-  semanticLag: 'SemanticLagSeconds',
-} as const;
 
 /** SQS publishes queue metrics every 5 minutes; the gauges are sampled on the same grid. */
 const PERIOD_SECONDS = 300;
@@ -63,7 +56,7 @@ export function createAlarms(args: {
         alarmDescription: description,
         namespace: stage.cloudwatchNamespace,
         metricName,
-        dimensions: { Topic: name },
+        dimensions: { [TOPIC_DIMENSION]: name },
         statistic,
         period: PERIOD_SECONDS,
         evaluationPeriods: 1,
@@ -75,28 +68,28 @@ export function createAlarms(args: {
       });
     schedulerAlarm(
       'drift',
-      SCHEDULER_METRICS.driftDetected,
+      PIPELINE_METRICS.driftDetected,
       `New undeclared column in ${name}: review drift_log and register a schema version`,
       'Sum',
       0,
     );
     schedulerAlarm(
       'missing-schema',
-      SCHEDULER_METRICS.missingSchema,
+      PIPELINE_METRICS.missingSchema,
       `Topic [${name}] missing Semantic Schema: runs end after curation`,
       'Sum',
       0,
     );
     schedulerAlarm(
       'curation-pending',
-      SCHEDULER_METRICS.curationPending,
+      PIPELINE_METRICS.curationPendingRecords,
       `More than ${thresholds.curationPendingRecords} RAW records of ${name} wait for curation`,
       'Maximum',
       thresholds.curationPendingRecords,
     );
     schedulerAlarm(
       'semantic-lag',
-      SCHEDULER_METRICS.semanticLag,
+      PIPELINE_METRICS.semanticLagSeconds,
       `Semantic layer of ${name} lags curated by more than ${thresholds.semanticLagSeconds} s`,
       'Maximum',
       thresholds.semanticLagSeconds,

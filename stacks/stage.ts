@@ -8,9 +8,11 @@
  * Alarm thresholds are not here: they come from the app config file's `thresholds` (contract
  * §7 defaults), the same file the scheduler reads, so a process and its alarm cannot disagree.
  *
- * Plain TypeScript with no imports, so that it runs under vitest and the root tsconfig
- * without the SST platform.
+ * Plain TypeScript that imports only the contract (packages/core), so that it runs under
+ * vitest and the root tsconfig without the SST platform.
  */
+
+import { DEFAULT_METRIC_NAMESPACE } from '@lean-ops/core';
 
 /** `sst.aws.Service` CPU/memory pairs that Fargate accepts (SST validates the same table). */
 export type FargateSize =
@@ -96,7 +98,7 @@ type ProfileSettings = Omit<StageConfig, 'stage' | 'profile' | 'cloudwatchNamesp
 export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 
 /** The scheduler's default namespace; prod uses it as is. */
-export const CLOUDWATCH_NAMESPACE = 'LeanOps';
+export const CLOUDWATCH_NAMESPACE = DEFAULT_METRIC_NAMESPACE;
 
 const DAY = 24 * 60 * 60;
 

@@ -105,8 +105,10 @@ export function checkDockerfile(text: string, expected: DockerfileExpectations):
     }
   }
   const runs = stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args));
-  if (!runs.some((cmd) => /\bnpm ci\b/.test(cmd) && /--omit=dev\b/.test(cmd))) {
-    problems.push('no `npm ci --omit=dev`: the image would carry dev dependencies or an unlocked install');
+  if (!runs.some((cmd) => /\bnpm ci\b/.test(cmd) && /\bnpm (ci|prune) [^&]*--omit=dev\b/.test(cmd))) {
+    problems.push(
+      'no `npm ci` with `--omit=dev` (or `npm prune --omit=dev` after it): the image would carry dev dependencies or an unlocked install',
+    );
   }
   for (const [target, command] of Object.entries(expected.targets)) {
     const stage = stages.find((s) => s.name === target);

@@ -26,6 +26,18 @@ describe('docker/Dockerfile', () => {
     expect(instructions.find((i) => i.keyword === 'ENV')?.args).toContain(`LEAN_OPS_CONFIG=${CONFIG_PATH_IN_IMAGE}`);
   });
 
+  it('runs the compiled bundle of npm run build, not the TypeScript sources', () => {
+    const stages = parseDockerfile(DOCKERFILE);
+    const build = stages.find((stage) => stage.name === 'build')?.instructions ?? [];
+    const runtime = stages.find((stage) => stage.name === 'runtime')?.instructions ?? [];
+
+    expect(build.find((i) => i.keyword === 'RUN' && i.args.includes('npm ci'))?.args).toMatch(
+      /npm ci .*&& npm run build .*&& npm prune --omit=dev/s,
+    );
+    expect(runtime.find((i) => i.keyword === 'ENTRYPOINT')?.args).toContain('"node", "/app/dist/lean-ops.mjs"');
+    expect(DOCKERFILE).not.toMatch(/bin\/lean-ops\.js|tsx/);
+  });
+
   it('keeps the health check script on /healthz of the metrics port', () => {
     const script = readFileSync(join(ROOT, 'docker', 'healthcheck.mjs'), 'utf8');
 
@@ -61,7 +73,8 @@ describe('checkDockerfile', () => {
       (d: string) => d.replace('-bookworm-slim AS runtime', '-bookworm AS runtime'),
       'not a slim image',
     ],
-    ['dev dependencies', (d: string) => d.replace('npm ci --omit=dev', 'npm install'), 'no `npm ci --omit=dev`'],
+    ['dev dependencies', (d: string) => d.replace('npm prune --omit=dev', 'true'), 'no `npm ci` with `--omit=dev`'],
+    ['an unlocked install', (d: string) => d.replace('npm ci --no-audit', 'npm install --no-audit'), 'no `npm ci`'],
     [
       'a wrong command',
       (d: string) => d.replace('CMD ["dlq", "run"]', 'CMD ["dlq"]'),

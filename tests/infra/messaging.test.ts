@@ -1,4 +1,4 @@
-import { DEFAULT_METRIC_NAMESPACE, NOTICE_METRICS } from '@lean-ops/aws';
+import { DEFAULT_METRIC_NAMESPACE, PIPELINE_METRICS } from '@lean-ops/core';
 import { parseIngestOptions } from '@lean-ops/worker-ingest';
 import { describe, expect, it } from 'vitest';
 import { CLOUDWATCH_NAMESPACE, stageConfig } from '../../stacks/stage';
@@ -187,9 +187,9 @@ describe('CloudWatch alarms (contract §7)', () => {
   it("watches the metric names and default namespace of the scheduler's CloudWatch notifier", async () => {
     const { resources } = await appRun('prod');
 
-    expect(one(resources, ALARM, 'alarm-telemetry-drift').inputs.metricName).toBe(NOTICE_METRICS.drift);
+    expect(one(resources, ALARM, 'alarm-telemetry-drift').inputs.metricName).toBe(PIPELINE_METRICS.driftDetected);
     expect(one(resources, ALARM, 'alarm-telemetry-missing-schema').inputs.metricName).toBe(
-      NOTICE_METRICS.missing_schema,
+      PIPELINE_METRICS.missingSchema,
     );
     expect(CLOUDWATCH_NAMESPACE).toBe(DEFAULT_METRIC_NAMESPACE);
   });

@@ -1,6 +1,13 @@
 import type { CloudWatchClient, MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { type Notifier, type PipelineNotice, RetryableError } from '@lean-ops/core';
+import {
+  DEFAULT_METRIC_NAMESPACE,
+  type Notifier,
+  PIPELINE_METRICS,
+  type PipelineNotice,
+  RetryableError,
+  TOPIC_DIMENSION,
+} from '@lean-ops/core';
 import { errorCode, errorMessage } from './aws-errors.js';
 import { OptionChecks } from './option-checks.js';
 
@@ -10,19 +17,11 @@ export interface CloudWatchNotifierOptions {
   readonly namespace?: string;
 }
 
-export const DEFAULT_METRIC_NAMESPACE = 'LeanOps';
-
-/** Metric names per notice kind; alarms in the infrastructure watch these. */
-export const NOTICE_METRICS = {
-  missing_schema: 'MissingSchema',
-  drift: 'DriftDetected',
+/** Metric name per notice kind (the lag notice sends two gauges). */
+const NOTICE_METRICS = {
+  missing_schema: PIPELINE_METRICS.missingSchema,
+  drift: PIPELINE_METRICS.driftDetected,
 } as const satisfies Record<Exclude<PipelineNotice['kind'], 'lag'>, string>;
-
-/** Metric names of the lag notice. */
-export const LAG_METRICS = {
-  curationPendingRecords: 'CurationPendingRecords',
-  semanticLagSeconds: 'SemanticLagSeconds',
-} as const;
 
 /** CloudWatch caps namespaces at 255 characters. */
 const MAX_NAMESPACE_LENGTH = 255;
@@ -54,17 +53,22 @@ export class CloudWatchNotifier implements Notifier {
 
   /** Rejects with `RetryableError` when CloudWatch does not take the metric. */
   async notify(notice: PipelineNotice): Promise<void> {
-    const Dimensions = [{ Name: 'Topic', Value: notice.topic }];
+    const Dimensions = [{ Name: TOPIC_DIMENSION, Value: notice.topic }];
     let data: MetricDatum[];
     if (notice.kind === 'lag') {
       data = [
         {
-          MetricName: LAG_METRICS.curationPendingRecords,
+          MetricName: PIPELINE_METRICS.curationPendingRecords,
           Dimensions,
           Value: notice.curationPendingRecords,
           Unit: 'Count',
         },
-        { MetricName: LAG_METRICS.semanticLagSeconds, Dimensions, Value: notice.semanticLagSeconds, Unit: 'Seconds' },
+        {
+          MetricName: PIPELINE_METRICS.semanticLagSeconds,
+          Dimensions,
+          Value: notice.semanticLagSeconds,
+          Unit: 'Seconds',
+        },
       ];
     } else {
       const value = notice.kind === 'drift' ? notice.columns.length : 1;

@@ -5,6 +5,7 @@ import {
   type CheckpointName,
   type CheckpointStore,
   type SnapshotRef,
+  TOPIC_ATTRIBUTE,
   type TopicCheckpoints,
 } from '@lean-ops/core';
 import {
@@ -15,7 +16,6 @@ import {
   readString,
   type StateItem,
   type StateTableOptions,
-  TOPIC_ATTRIBUTE,
 } from './state-tables.js';
 
 export interface DynamoCheckpointStoreOptions extends StateTableOptions {

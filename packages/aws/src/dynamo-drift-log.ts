@@ -1,16 +1,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { type DriftEntry, type DriftLog, type DriftStatus, LeanOpsError } from '@lean-ops/core';
+import {
+  type DriftEntry,
+  type DriftLog,
+  type DriftStatus,
+  LeanOpsError,
+  STATE_TABLE_KEYS,
+  TOPIC_ATTRIBUTE,
+} from '@lean-ops/core';
 import {
   checkKeyArgument,
   checkStateTableOptions,
   isConditionFailed,
   readAllItems,
   requireString,
-  STATE_TABLE_KEYS,
   type StateItem,
   type StateTableOptions,
-  TOPIC_ATTRIBUTE,
 } from './state-tables.js';
 
 export interface DynamoDriftLogOptions extends StateTableOptions {

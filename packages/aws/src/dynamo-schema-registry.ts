@@ -6,6 +6,8 @@ import {
   SchemaError,
   type SchemaRegistry,
   type SemanticSchema,
+  STATE_TABLE_KEYS,
+  TOPIC_ATTRIBUTE,
 } from '@lean-ops/core';
 import {
   checkKeyArgument,
@@ -14,10 +16,8 @@ import {
   readAllItems,
   readInteger,
   requireString,
-  STATE_TABLE_KEYS,
   type StateItem,
   type StateTableOptions,
-  TOPIC_ATTRIBUTE,
 } from './state-tables.js';
 
 export interface DynamoSchemaRegistryOptions extends StateTableOptions {

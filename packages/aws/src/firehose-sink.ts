@@ -15,9 +15,6 @@ import { buildRetryPolicy, checkRetryOptions, type RetryOptions } from './retry-
 import { sendCached } from './send-cached.js';
 import { perRecordFailures, type StreamService, type WireRecord, writeToStreams } from './stream-record-writer.js';
 
-/** Firehose `PutRecordBatch` limits (defined with the sink port in the core). */
-export { FIREHOSE_LIMITS };
-
 export interface FirehoseSinkOptions extends RetryOptions {
   readonly client: FirehoseClient;
   /**

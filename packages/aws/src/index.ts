@@ -4,14 +4,11 @@ export { type ChunkLimits, chunkByLimits, chunkBySize, groupBy } from './chunk-b
 export {
   CloudWatchNotifier,
   type CloudWatchNotifierOptions,
-  DEFAULT_METRIC_NAMESPACE,
-  LAG_METRICS,
-  NOTICE_METRICS,
 } from './cloudwatch-notifier.js';
 export { DynamoCheckpointStore, type DynamoCheckpointStoreOptions } from './dynamo-checkpoint-store.js';
 export { DynamoDriftLog, type DynamoDriftLogOptions } from './dynamo-drift-log.js';
 export { DynamoSchemaRegistry, type DynamoSchemaRegistryOptions } from './dynamo-schema-registry.js';
-export { FIREHOSE_LIMITS, FirehoseSink, type FirehoseSinkOptions } from './firehose-sink.js';
+export { FirehoseSink, type FirehoseSinkOptions } from './firehose-sink.js';
 export { GlueIcebergSnapshots, type GlueIcebergSnapshotsOptions, glueTableName } from './glue-iceberg-snapshots.js';
 export {
   GLUE_JOB_RUNNER_DEFAULTS,
@@ -44,11 +41,7 @@ export {
 } from './sqs-acknowledger.js';
 export {
   ensureStateTables,
-  type KeyAttribute,
-  STATE_TABLE_KEYS,
   type StateTable,
-  type StateTableKey,
   type StateTableNames,
   type StateTableOptions,
-  TOPIC_ATTRIBUTE,
 } from './state-tables.js';

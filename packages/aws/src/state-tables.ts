@@ -8,38 +8,19 @@ import {
   type ScalarAttributeType,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { ConfigError, LeanOpsError } from '@lean-ops/core';
+import {
+  ConfigError,
+  LeanOpsError,
+  STATE_TABLE_KEYS,
+  type StateTable,
+  type StateTableKey,
+  TOPIC_ATTRIBUTE,
+} from '@lean-ops/core';
 import { errorCode } from './aws-errors.js';
 import { OptionChecks } from './option-checks.js';
 
-export interface KeyAttribute {
-  readonly name: string;
-  readonly type: ScalarAttributeType;
-}
+export type { StateTable } from '@lean-ops/core';
 
-export interface StateTableKey {
-  readonly partitionKey: KeyAttribute;
-  readonly sortKey?: KeyAttribute;
-}
-
-/** Every state table is partitioned by topic. */
-export const TOPIC_ATTRIBUTE = 'topic';
-
-/**
- * The key design of the scheduler's state tables; the infrastructure creates the AWS
- * tables with exactly these keys, and `ensureStateTables` locally.
- * - checkpoints: one item per topic with `curated_id`, `curated_seq`, `semantic_id`,
- *   `semantic_seq` (absent while null) and `updated_at`.
- * - schemas: one item per (topic, version) with `schema` (JSON text) and `registered_at`.
- * - driftLog: one item per (topic, column) with `first_seen` and `status`.
- */
-export const STATE_TABLE_KEYS = {
-  checkpoints: { partitionKey: { name: TOPIC_ATTRIBUTE, type: 'S' } },
-  schemas: { partitionKey: { name: TOPIC_ATTRIBUTE, type: 'S' }, sortKey: { name: 'version', type: 'N' } },
-  driftLog: { partitionKey: { name: TOPIC_ATTRIBUTE, type: 'S' }, sortKey: { name: 'column', type: 'S' } },
-} as const satisfies Record<string, StateTableKey>;
-
-export type StateTable = keyof typeof STATE_TABLE_KEYS;
 export type StateTableNames = Readonly<Record<StateTable, string>>;
 
 /** What every state adapter takes: its client and its table. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI runs its TypeScript sources through tsx's loader, here and in the container
-// images (docker/Dockerfile), so there is no build step to keep in step.
+// Runs the CLI from its TypeScript sources through tsx's loader (local development and the
+// tests); the container images run the compiled bundle of `npm run build` instead.
 import { register } from 'tsx/esm/api';
 
 // The AWS SDK warns on Node 20 that its releases after January 2027 will need Node 22.

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import manifest from '../package.json' with { type: 'json' };
 
-/** The lean-ops release, from this package's manifest. */
-export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** The lean-ops release, from this package's manifest (bundled into the compiled build). */
+export const VERSION: string = manifest.version;

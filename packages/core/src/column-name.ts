@@ -10,13 +10,14 @@ export const CURATED_METADATA_COLUMNS = [
   'source_message_id',
 ] as const;
 
-/** Metadata columns of the semantic layer (contract §5). */
+/** Metadata columns of the semantic layer (contract §5), before the declared columns. */
 export const SEMANTIC_METADATA_COLUMNS = [
   'idempotency_key',
   'device_id',
   'event_timestamp',
   'publish_time',
   'period_reference',
+  'source_message_id',
 ] as const;
 
 // `_raw_seq` is the curated layer's lineage column (docs/lake.md), so a payload key of that name is renamed too.

@@ -45,7 +45,11 @@ export class RetryableError extends LeanOpsError {
   }
 }
 
-/** A failure that can never succeed for this input; the message goes to quarantine. */
+/**
+ * A failure that repeating cannot fix (a table that is not Iceberg, metadata that does not
+ * parse): the caller reports it instead of retrying. Messages are never classified by it:
+ * their DROP reasons are the transform's (contract §2).
+ */
 export class PermanentError extends LeanOpsError {
   override name = 'PermanentError';
   constructor(message: string, options?: { cause?: unknown }) {

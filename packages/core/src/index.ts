@@ -1,5 +1,14 @@
 export { canonicalJson } from './canonical-json.js';
 export { CURATED_METADATA_COLUMNS, curatedColumnName, SEMANTIC_METADATA_COLUMNS } from './column-name.js';
+export { DEFAULT_METRIC_NAMESPACE, PIPELINE_METRICS, TOPIC_DIMENSION } from './contracts/cloudwatch-metrics.js';
+export {
+  type KeyAttribute,
+  type KeyAttributeType,
+  STATE_TABLE_KEYS,
+  type StateTable,
+  type StateTableKey,
+  TOPIC_ATTRIBUTE,
+} from './contracts/state-table-keys.js';
 export {
   type DropReason,
   type DropReasonKind,
@@ -18,7 +27,6 @@ export {
   RetryableError,
   SchemaError,
 } from './errors.js';
-export { classifyFailure, type Disposition } from './failure.js';
 export { finishesWithin } from './finishes-within.js';
 export { deriveIdempotencyKey, type IdempotencyKeyInput } from './idempotency-key.js';
 export {

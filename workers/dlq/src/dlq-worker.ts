@@ -25,7 +25,7 @@ export interface DlqWorkerDeps {
 }
 
 /**
- * The long-running DLQ processor (the DLQ Processor Lambda of the original design): one
+ * The long-running DLQ processor: one
  * long-poller per DLQ, every message classified again, redriven with backoff or
  * quarantined with its reason; shuts down within its budget.
  */

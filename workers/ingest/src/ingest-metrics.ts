@@ -43,7 +43,7 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       labelNames: ['topic'],
     }),
     ackFailures: counter(registry, {
-      name: 'ingest_ack_failures_total',
+      name: 'ingest_delete_failures_total',
       help: 'Deletes that failed after the record was written (the message returns; RAW gets a duplicate).',
       labelNames: ['topic'],
     }),
@@ -90,7 +90,7 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     }),
     // Long polls last up to 20 s; short ones mean a busy queue.
     pollDuration: histogram(registry, {
-      name: 'sqs_poll_duration_seconds',
+      name: 'ingest_poll_duration_seconds',
       help: 'Duration of one ReceiveMessage long poll.',
       labelNames: ['topic'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 20],
@@ -103,9 +103,9 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 21_600, 86_400],
     }),
     queueMessages: gauge(registry, {
-      name: 'sqs_queue_messages',
-      help: 'Approximate messages per queue and state, from GetQueueAttributes.',
-      labelNames: ['queue', 'kind', 'state'],
+      name: 'ingest_queue_messages',
+      help: 'Approximate messages per topic queue and state, from GetQueueAttributes (DLQs: dlq_queue_messages).',
+      labelNames: ['topic', 'state'],
     }),
   };
 }

@@ -58,7 +58,7 @@ class NothingAcceptedError extends Error {
 
 /**
  * The ingest worker's message path, independent of how messages are polled:
- * transform (the old Firehose Transform Lambda) → DROP to quarantine or record to the
+ * transform (packages/core) → DROP to quarantine or record to the
  * batcher → sink through the circuit breaker → delete on acceptance, visibility
  * backoff on RETRY. Nothing is deleted before the sink or quarantine accepted it.
  */

@@ -54,6 +54,16 @@ export async function resolveQueues(
   });
 }
 
+/**
+ * The module each ingest thread runs: the TypeScript source beside this file, or, in the
+ * compiled build (`npm run build`), the thread bundle beside the CLI bundle.
+ */
+function threadModule(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./ingest-thread.ts', import.meta.url)
+    : new URL('./ingest-thread.mjs', import.meta.url);
+}
+
 function buildSink(env: ServiceEnvironment, dataDir: string): RecordSink {
   if (env.sink === 'local') return new LandingSink({ dir: join(dataDir, 'landing') });
   if (env.sink === 'kinesis') {
@@ -186,7 +196,7 @@ export async function startIngestService(
   if (threads > 1) {
     buildQuarantine(env, config.dataDir); // its ConfigError here, not in a thread
     sqs.destroy();
-    const pool = await startIngestThreads({ threads, module: new URL('./ingest-thread.ts', import.meta.url), payload });
+    const pool = await startIngestThreads({ threads, module: threadModule(), payload });
     const own = registry.metrics.bind(registry);
     registry.metrics = async () => `${await own()}\n${await pool.metricsText()}`;
     const metrics = await startMetricsServer({

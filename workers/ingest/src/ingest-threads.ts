@@ -100,7 +100,10 @@ export interface IngestThreads {
 
 export interface StartIngestThreadsOptions<T> {
   readonly threads: number;
-  /** Module calling {@link serveIngestThread} (a `.ts` file: the bootstrap loads it through tsx). */
+  /**
+   * Module calling {@link serveIngestThread}: a `.ts` source (the thread registers tsx
+   * first, through the bootstrap) or compiled JavaScript (`npm run build`, run as it is).
+   */
   readonly module: URL;
   readonly payload: T;
   /** Start each worker as soon as its thread is ready; false waits for `start()`. @defaultValue true */
@@ -108,6 +111,13 @@ export interface StartIngestThreadsOptions<T> {
 }
 
 const BOOTSTRAP = new URL('./ingest-thread-bootstrap.mjs', import.meta.url);
+
+/** A worker thread does not inherit the main thread's loader hooks: a TypeScript module needs tsx registered first. */
+function threadEntry(module: URL): { entry: URL; module: string | undefined } {
+  return module.pathname.endsWith('.ts')
+    ? { entry: BOOTSTRAP, module: module.href }
+    : { entry: module, module: undefined };
+}
 
 class ThreadHandle {
   healthy = true;
@@ -147,9 +157,8 @@ export async function startIngestThreads<T>(options: StartIngestThreadsOptions<T
   const started: Promise<void>[] = [];
   for (let index = 0; index < options.threads; index++) {
     const data: IngestThreadData<T> = { index, threads: options.threads, payload: options.payload };
-    const thread = new Worker(BOOTSTRAP, {
-      workerData: { module: options.module.href, data, start: options.start ?? true },
-    });
+    const { entry, module } = threadEntry(options.module);
+    const thread = new Worker(entry, { workerData: { module, data, start: options.start ?? true } });
     const handle = new ThreadHandle(thread);
     handles.push(handle);
     started.push(

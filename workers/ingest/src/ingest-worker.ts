@@ -34,8 +34,8 @@ export interface CloseResult {
 }
 
 /**
- * The long-running ingest worker (the SQS Processor and Firehose Transform Lambdas as
- * one Fargate service): polls every topic queue, writes RAW records through the sink,
+ * The long-running ingest worker (one Fargate service, or a part of `lean-ops dev`):
+ * polls every topic queue, writes RAW records through the sink,
  * quarantines DROPs, retries the rest, and shuts down within its budget.
  */
 export class IngestWorker {
@@ -134,15 +134,12 @@ export class IngestWorker {
   private async sampleQueues(): Promise<void> {
     const sample = this.deps.sampleQueues;
     if (!sample) return;
-    const kinds = new Map<string, 'source' | 'dlq'>();
-    for (const q of this.options.queues) {
-      kinds.set(q.url, 'source');
-      if (q.dlqUrl) kinds.set(q.dlqUrl, 'dlq');
-    }
+    // The DLQs' depths are the DLQ processor's to publish (dlq_queue_messages).
+    const topics = new Map(this.options.queues.map((q) => [q.url, q.topic]));
     try {
-      const depths = await sample([...kinds.keys()]);
+      const depths = await sample([...topics.keys()]);
       for (const [url, depth] of depths) {
-        const labels = { queue: queueName(url), kind: kinds.get(url) ?? 'source' };
+        const labels = { topic: topics.get(url) ?? queueName(url) };
         this.metrics.queueMessages.set({ ...labels, state: 'visible' }, depth.visible);
         this.metrics.queueMessages.set({ ...labels, state: 'in_flight' }, depth.inFlight);
         this.metrics.queueMessages.set({ ...labels, state: 'delayed' }, depth.delayed);

@@ -93,7 +93,7 @@ async function runStep(
   const cps = (): CheckpointSet => required(state.checkpoints, 'checkpoints', topic);
   switch (step) {
     case 'GetAllCheckpoints': {
-      // One step, lookups in parallel (the Step Function's GetAllCheckpoints Lambda).
+      // One step: the RAW head, the checkpoints and the schema, looked up in parallel.
       const [raw, stored, schema] = await Promise.all([
         deps.snapshots.current(topic, 'raw'),
         deps.checkpoints.get(topic),

@@ -57,13 +57,13 @@ export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
       labelNames: ['topic', 'layer'] as const,
     }),
     curationPending: gauge(registry, {
-      name: 'curation_pending_records',
-      help: 'RAW records committed after the curated checkpoint (alarm above 100,000).',
+      name: 'scheduler_curation_pending_records',
+      help: 'RAW records committed after the curated checkpoint.',
       labelNames: ['topic'] as const,
     }),
     semanticLag: gauge(registry, {
-      name: 'semantic_lag_seconds',
-      help: 'Seconds since the semantic layer was last caught up with curated data (0 when caught up; alarm above 2 h).',
+      name: 'scheduler_semantic_lag_seconds',
+      help: 'Seconds since the semantic layer was last caught up with curated data (0 when caught up).',
       labelNames: ['topic'] as const,
     }),
     lastSuccess: gauge(registry, {
@@ -72,12 +72,12 @@ export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
       labelNames: ['topic'] as const,
     }),
     driftEntries: counter(registry, {
-      name: 'drift_entries_total',
+      name: 'scheduler_drift_entries_total',
       help: 'New drift log entries (undeclared curated columns), by topic.',
       labelNames: ['topic'] as const,
     }),
     missingSchema: counter(registry, {
-      name: 'missing_schema_total',
+      name: 'scheduler_missing_schema_total',
       help: 'Runs that found no semantic schema for their topic (NotifyMissingSchema).',
       labelNames: ['topic'] as const,
     }),

@@ -24,7 +24,7 @@ export interface SchedulerDeps extends PipelineDeps {
 }
 
 /**
- * The BullMQ scheduler that replaces the Step Function: timer and RAW-advanced triggers,
+ * The BullMQ scheduler of the per-topic pipeline runs: timer and RAW-advanced triggers,
  * one run per topic at a time (plus one queued), runs of contract §6 resumable step by
  * step, a run history and metrics. `close()` is idempotent and waits for active runs up
  * to the shutdown budget; runs still active then are resumed by the next scheduler.

@@ -1,5 +1,5 @@
 import { readEnvironment } from '@lean-ops/config';
-import { ConfigError } from '@lean-ops/core';
+import { ConfigError, DEFAULT_METRIC_NAMESPACE } from '@lean-ops/core';
 import { z } from 'zod';
 
 /**
@@ -30,7 +30,7 @@ export const schedulerEnvironmentSchema = z.strictObject({
   curatedDatabase: z.string().min(1).optional(),
   semanticDatabase: z.string().min(1).optional(),
   /** CloudWatch namespace of the drift, missing-schema and lag metrics. @defaultValue "LeanOps" */
-  cloudwatchNamespace: z.string().min(1).default('LeanOps'),
+  cloudwatchNamespace: z.string().min(1).default(DEFAULT_METRIC_NAMESPACE),
   region: z.string().default('us-east-1'),
 });
 

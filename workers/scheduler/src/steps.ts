@@ -1,4 +1,4 @@
-/** The steps of one pipeline run, in order (contract §6; the Step Function's states). */
+/** The steps of one pipeline run, in order (contract §6). */
 export const STEPS = [
   'GetAllCheckpoints',
   'CheckForNewRawData',

@@ -1,8 +1,8 @@
 import { FirehoseClient, PutRecordBatchCommand, type PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
-import { ConfigError, RetryableError } from '@lean-ops/core';
+import { ConfigError, FIREHOSE_LIMITS, RetryableError } from '@lean-ops/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIREHOSE_LIMITS, FirehoseSink, type FirehoseSinkOptions } from '../../src/index.js';
+import { FirehoseSink, type FirehoseSinkOptions } from '../../src/index.js';
 import { awsError, throttled, unavailable } from '../helpers/aws-errors.js';
 import { encoded, encodedBatch, encodedOfSize } from '../helpers/records.js';
 

@@ -8,9 +8,7 @@ import { type SchedulerFlags, schedulerContext, withSchedulerFlags } from './sch
 /** `lean-ops scheduler`: the BullMQ scheduler in the foreground (what the Fargate service runs). */
 export function registerSchedulerCommand(program: Command): void {
   withSchedulerFlags(
-    program
-      .command('scheduler')
-      .description('run the scheduler: per-topic curation and semantic runs on BullMQ (replaces the Step Function)'),
+    program.command('scheduler').description('run the scheduler: per-topic curation and semantic runs on BullMQ'),
   )
     .option('--runner <kind>', 'glue | local (env LEAN_OPS_RUNNER, default local)')
     .option('--metrics-port <port>', '/metrics, /healthz, /readyz port (env LEAN_OPS_METRICS_PORT)')

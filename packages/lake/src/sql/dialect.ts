@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SemanticType } from '@lean-ops/core';
+import { JOBS_SQL_DIR } from './jobs-sql-dir.js';
 
 /**
  * Everything that differs between the two lake engines' SQL. The text lives in
@@ -52,7 +53,7 @@ export interface DialectsFile {
 }
 
 export const DIALECTS_FILE: DialectsFile = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../../../jobs/sql/dialects.json'), 'utf8'),
+  readFileSync(join(JOBS_SQL_DIR, 'dialects.json'), 'utf8'),
 ) as DialectsFile;
 
 /** Fills `{name}` placeholders of a dialect template. */

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS_FILE, type Dialect } from './dialect.js';
-
-/** `jobs/sql/` of this repository. */
-export const JOBS_SQL_DIR = join(import.meta.dirname, '../../../../jobs/sql');
+import { JOBS_SQL_DIR } from './jobs-sql-dir.js';
 
 const cache = new Map<string, string>();
 

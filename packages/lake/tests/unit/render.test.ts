@@ -1,4 +1,4 @@
-import { parseSemanticSchema } from '@lean-ops/core';
+import { CURATED_METADATA_COLUMNS, parseSemanticSchema, SEMANTIC_METADATA_COLUMNS } from '@lean-ops/core';
 import { describe, expect, it } from 'vitest';
 import {
   columnsOfKeys,
@@ -19,6 +19,16 @@ describe('Module: SQL rendering — the one place the dialects differ', () => {
     expect(duck.replace(/UPDATE BY NAME|INSERT BY NAME|curated\."t"/g, '')).toBe(
       spark.replace(/UPDATE SET \*|INSERT \*|lake\.curated\.t/g, ''),
     );
+  });
+
+  it('creates the Iceberg tables with the metadata columns the contract lists, in its order', () => {
+    const columns = (job: string) =>
+      [...renderJob(job, SPARK, { table: 't' }).matchAll(/^ {2}([a-z_]+) [A-Z]+,?$/gm)].map((m) => m[1]);
+
+    expect(columns('iceberg_ddl_semantic')).toEqual([...SEMANTIC_METADATA_COLUMNS]);
+    expect(columns('iceberg_ddl_curated').slice(0, CURATED_METADATA_COLUMNS.length)).toEqual([
+      ...CURATED_METADATA_COLUMNS,
+    ]);
   });
 
   it('quotes identifiers and escapes literals per engine', () => {

@@ -106,7 +106,7 @@ describe('Class: IngestWorker against a real SQS-protocol server (fauxqs) and re
     await h.send([JSON.stringify(validBody(1)), JSON.stringify(validBody(2))]);
     h.worker.start();
     await h.waitFor('depth metrics', async () =>
-      /leanops_sqs_queue_messages\{queue="telemetry-dlq",kind="dlq",state="visible"\} 0/.test(
+      /leanops_ingest_queue_messages\{topic="telemetry",state="visible"\} \d+/.test(
         (await h?.registry.metrics()) ?? '',
       ),
     );
