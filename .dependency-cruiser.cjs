@@ -34,6 +34,14 @@ module.exports = {
       to: { path: '^packages/([^/]+)/src/(?!index\\.ts$)', pathNot: '^packages/$2/' },
     },
     {
+      name: 'no-service-imports-another-service',
+      severity: 'error',
+      comment:
+        'A service (workers/<name>) never imports another, tests included: what two services share lives in a package (e.g. @lean-ops/queue-worker); tests of services together live in tests/.',
+      from: { path: '^workers/([^/]+)/' },
+      to: { path: '^workers/([^/]+)/', pathNot: '^workers/$1/' },
+    },
+    {
       name: 'no-test-code-in-src',
       severity: 'error',
       from: { path: '/src/' },

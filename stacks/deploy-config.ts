@@ -14,9 +14,6 @@ import type { StageConfig } from './stage';
 
 export const DEFAULT_DEPLOY_CONFIG = 'lean-ops.config.json';
 
-/** The ingest worker's `shutdownBudgetMs` default (workers/ingest/src/options.ts). */
-export const INGEST_SHUTDOWN_BUDGET_DEFAULT_MS = 30_000;
-
 /** Time ECS leaves between SIGTERM and SIGKILL beyond the worker's own budget (flush, ack, exit). */
 export const STOP_TIMEOUT_MARGIN_SECONDS = 15;
 
@@ -30,17 +27,6 @@ export interface DeployConfig {
   readonly topics: readonly string[];
   /** ECS stopTimeout of the worker containers: above the ingest shutdown budget. */
   readonly stopTimeoutSeconds: number;
-}
-
-function shutdownBudgetMs(config: LeanOpsConfig): number {
-  const value = config.ingest.shutdownBudgetMs;
-  if (value === undefined) return INGEST_SHUTDOWN_BUDGET_DEFAULT_MS;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new Error(
-      `ingest.shutdownBudgetMs: expected a positive integer of milliseconds (got ${JSON.stringify(value)})`,
-    );
-  }
-  return value;
 }
 
 /**
@@ -64,7 +50,7 @@ export function loadDeployConfig(root: string, env: Readonly<Record<string, stri
   if (config.metricsPort === 0) {
     throw new Error(`deploy config ${inRoot}: metricsPort 0 (a random port) cannot be health-checked or scraped`);
   }
-  const stopTimeoutSeconds = Math.ceil(shutdownBudgetMs(config) / 1000) + STOP_TIMEOUT_MARGIN_SECONDS;
+  const stopTimeoutSeconds = Math.ceil(config.ingest.shutdownBudgetMs / 1000) + STOP_TIMEOUT_MARGIN_SECONDS;
   if (stopTimeoutSeconds > FARGATE_MAX_STOP_TIMEOUT_SECONDS) {
     throw new Error(
       `deploy config ${inRoot}: ingest.shutdownBudgetMs needs a stop timeout of ${stopTimeoutSeconds} s; ` +

@@ -1,11 +1,13 @@
 /**
  * The environment of each Fargate service: the one mapping between deployed resources and
- * the variables the workers read (workers/ingest/src/service-environment.ts for ingest).
- * Keep it in step with the workers; tests/infra checks the ingest side against the worker.
+ * the variables the workers read. The variable names come from packages/core's
+ * contracts/environment.ts, which the workers' readers use too; tests/infra reads each
+ * service's environment back with the worker's own reader.
  *
  * Generic in the value type so it stays free of SST globals: stacks pass Pulumi outputs,
  * tests plain strings.
  */
+import { COMMON_ENV, DLQ_ENV, QUEUE_SERVICE_ENV, SCHEDULER_ENV } from '@lean-ops/core';
 
 /** Where docker/Dockerfile bakes the deploy config into the image. */
 export const CONFIG_PATH_IN_IMAGE = '/app/lean-ops.config.json';
@@ -27,7 +29,7 @@ export const HEALTH_CHECK_COMMAND: readonly string[] = ['CMD', 'node', '/app/doc
 export const QUARANTINE_PREFIX = 'quarantine';
 
 /** The scheduler's Redis URL (with its auth token) reaches the task as an ECS secret, never as plain text. */
-export const REDIS_URL_SECRET_ENV = 'LEAN_OPS_REDIS_URL';
+export const REDIS_URL_SECRET_ENV = SCHEDULER_ENV.redisUrl;
 
 export interface ServiceWiring<V> {
   readonly region: V;
@@ -52,44 +54,43 @@ export interface ServiceWiring<V> {
 /** Plain environment variables of `service` (secrets such as {@link REDIS_URL_SECRET_ENV} are not in it). */
 export function serviceEnvironment<V>(service: WorkerService, w: ServiceWiring<V>): Record<string, string | V> {
   const common = {
-    LEAN_OPS_CONFIG: CONFIG_PATH_IN_IMAGE,
-    LEAN_OPS_METRICS_PORT: String(w.metricsPort),
-    LEAN_OPS_LOG_LEVEL: w.logLevel,
-    AWS_REGION: w.region,
+    [COMMON_ENV.config]: CONFIG_PATH_IN_IMAGE,
+    [COMMON_ENV.metricsPort]: String(w.metricsPort),
+    [COMMON_ENV.logLevel]: w.logLevel,
+    [QUEUE_SERVICE_ENV.region]: w.region,
   };
   switch (service) {
     case 'ingest':
       return {
         ...common,
-        LEAN_OPS_SINK: 'firehose',
-        LEAN_OPS_QUEUE_PREFIX: w.queuePrefix,
-        LEAN_OPS_FIREHOSE_STREAM_PREFIX: w.firehoseStreamPrefix,
-        LEAN_OPS_QUARANTINE_BUCKET: w.quarantineBucket,
-        LEAN_OPS_QUARANTINE_PREFIX: QUARANTINE_PREFIX,
+        [QUEUE_SERVICE_ENV.sink]: 'firehose',
+        [QUEUE_SERVICE_ENV.queuePrefix]: w.queuePrefix,
+        [QUEUE_SERVICE_ENV.firehoseStreamPrefix]: w.firehoseStreamPrefix,
+        [QUEUE_SERVICE_ENV.quarantineBucket]: w.quarantineBucket,
+        [QUEUE_SERVICE_ENV.quarantinePrefix]: QUARANTINE_PREFIX,
       };
     case 'dlq':
       return {
         ...common,
-        // The DLQ processor's own port variable (default 9465, so it can run next to ingest locally).
-        LEAN_OPS_DLQ_METRICS_PORT: String(w.metricsPort),
-        LEAN_OPS_QUEUE_PREFIX: w.queuePrefix,
-        LEAN_OPS_QUARANTINE_BUCKET: w.quarantineBucket,
-        LEAN_OPS_QUARANTINE_PREFIX: QUARANTINE_PREFIX,
+        [DLQ_ENV.metricsPort]: String(w.metricsPort),
+        [QUEUE_SERVICE_ENV.queuePrefix]: w.queuePrefix,
+        [QUEUE_SERVICE_ENV.quarantineBucket]: w.quarantineBucket,
+        [QUEUE_SERVICE_ENV.quarantinePrefix]: QUARANTINE_PREFIX,
       };
     case 'scheduler':
       return {
         ...common,
-        LEAN_OPS_RUNNER: 'glue',
-        LEAN_OPS_CHECKPOINTS_TABLE: w.checkpointsTable,
-        LEAN_OPS_SCHEMAS_TABLE: w.schemasTable,
-        LEAN_OPS_DRIFT_TABLE: w.driftTable,
-        LEAN_OPS_GLUE_CURATION_JOB: w.curationJob,
-        LEAN_OPS_GLUE_SEMANTIC_JOB: w.semanticJob,
-        LEAN_OPS_JOB_RESULTS_URI: w.jobResultsUri,
-        LEAN_OPS_RAW_DATABASE: w.rawDatabase,
-        LEAN_OPS_CURATED_DATABASE: w.curatedDatabase,
-        LEAN_OPS_SEMANTIC_DATABASE: w.semanticDatabase,
-        LEAN_OPS_CLOUDWATCH_NAMESPACE: w.cloudwatchNamespace,
+        [SCHEDULER_ENV.runner]: 'glue',
+        [SCHEDULER_ENV.checkpointsTable]: w.checkpointsTable,
+        [SCHEDULER_ENV.schemasTable]: w.schemasTable,
+        [SCHEDULER_ENV.driftTable]: w.driftTable,
+        [SCHEDULER_ENV.glueCurationJob]: w.curationJob,
+        [SCHEDULER_ENV.glueSemanticJob]: w.semanticJob,
+        [SCHEDULER_ENV.jobResultsUri]: w.jobResultsUri,
+        [SCHEDULER_ENV.rawDatabase]: w.rawDatabase,
+        [SCHEDULER_ENV.curatedDatabase]: w.curatedDatabase,
+        [SCHEDULER_ENV.semanticDatabase]: w.semanticDatabase,
+        [SCHEDULER_ENV.cloudwatchNamespace]: w.cloudwatchNamespace,
       };
   }
 }

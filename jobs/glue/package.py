@@ -1,6 +1,6 @@
 """Builds the Glue artifacts: ``lean_ops_jobs.zip`` (for ``--extra-py-files``) with the job
-SQL inside the package (``lean_ops_jobs/sql/``: the ``jobs/sql`` templates and
-dialects.json, read through importlib.resources, so nothing else has to be shipped), and
+SQL inside the package (``lean_ops_jobs/sql/``: the ``jobs/sql`` templates, dialects.json and
+table_columns.json, read through importlib.resources, so nothing else has to be shipped), and
 copies of the three entry-point scripts.
 
     python jobs/glue/package.py [--out dist/glue]
@@ -35,7 +35,7 @@ def build(out: Path) -> Path:
     entries: dict[str, bytes] = {}
     for path in sorted(PACKAGE.glob("*.py")):
         entries[f"lean_ops_jobs/{path.name}"] = path.read_bytes()
-    for path in sorted([*SQL_DIR.glob("*.sql"), SQL_DIR / "dialects.json"]):
+    for path in sorted([*SQL_DIR.glob("*.sql"), *SQL_DIR.glob("*.json")]):
         entries[f"lean_ops_jobs/sql/{path.name}"] = path.read_bytes()
     archive = out / "lean_ops_jobs.zip"
     with zipfile.ZipFile(archive, "w") as zf:

@@ -1,16 +1,9 @@
--- Curated table of a topic (contract §4), Iceberg only. One row per idempotency_key (MERGE).
--- Payload columns are added by the curation job as nullable STRING columns; _raw_seq is the
--- RAW snapshot sequence number the row was written from (the semantic job reads by it).
+-- Curated table of a topic (contract §4), Iceberg (DuckDB: duckdb_ddl_curated.sql). One row
+-- per idempotency_key (MERGE). Columns: "curated" in table_columns.json; payload columns are
+-- added by the curation job as nullable STRING columns; _raw_seq is the RAW snapshot sequence
+-- number the row was written from (the semantic job reads by it).
 CREATE TABLE IF NOT EXISTS {{table}} (
-  topic STRING,
-  idempotency_key STRING,
-  device_id STRING,
-  event_timestamp TIMESTAMP,
-  publish_time TIMESTAMP,
-  period_reference STRING,
-  ingested_at TIMESTAMP,
-  source_message_id STRING,
-  {{q:_raw_seq}} BIGINT
+{{columns:curated}}
 )
 USING iceberg
 PARTITIONED BY (period_reference, day(publish_time), bucket(16, idempotency_key))

@@ -1,13 +1,8 @@
--- Curation rejects of a topic, Iceberg only: RAW rows whose json_payload does not parse or
--- whose payload is not an object (an append-only log; a replayed increment appends again).
+-- Curation rejects of a topic, Iceberg (DuckDB: duckdb_ddl_curated_rejects.sql): RAW rows whose
+-- json_payload does not parse or whose payload is not an object (an append-only log; a
+-- replayed increment appends again). Columns: "curated_rejects" in table_columns.json.
 CREATE TABLE IF NOT EXISTS {{table}} (
-  idempotency_key STRING,
-  device_id STRING,
-  source_message_id STRING,
-  json_payload STRING,
-  reason STRING,
-  rejected_at TIMESTAMP,
-  {{q:_raw_seq}} BIGINT
+{{columns:curated_rejects}}
 )
 USING iceberg
 PARTITIONED BY (day(rejected_at))

@@ -1,14 +1,8 @@
--- Semantic rejects of a topic ({topic}_semantic_rejects), Iceberg only: curated rows that
--- failed governance, with the reason (missing_required:<col>, cast_failed:<col>).
+-- Semantic rejects of a topic ({topic}_semantic_rejects), Iceberg (DuckDB:
+-- duckdb_ddl_semantic_rejects.sql): curated rows that failed governance, with the reason
+-- (missing_required:<col>, cast_failed:<col>). Columns: "semantic_rejects" in table_columns.json.
 CREATE TABLE IF NOT EXISTS {{table}} (
-  idempotency_key STRING,
-  device_id STRING,
-  event_timestamp TIMESTAMP,
-  publish_time TIMESTAMP,
-  source_message_id STRING,
-  reason STRING,
-  rejected_at TIMESTAMP,
-  {{q:_raw_seq}} BIGINT
+{{columns:semantic_rejects}}
 )
 USING iceberg
 PARTITIONED BY (day(rejected_at))

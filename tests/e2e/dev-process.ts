@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { type DevRuntime, readDevRuntime } from '@lean-ops/local';
 
 /** Helpers for e2e tests that run the real `lean-ops` bin as a user would. */
 export const BIN = resolve(import.meta.dirname, '../../packages/cli/bin/lean-ops.js');
@@ -82,11 +82,11 @@ export class DevProcess {
   }
 }
 
-/** `<data-dir>/dev.json` as the running dev wrote it. */
-export function readDevJson(dataDir: string): Record<string, unknown> & {
-  servers?: { name: string; pid: number; pgid: number; identity: string[] }[];
-} {
-  return JSON.parse(readFileSync(join(dataDir, 'dev.json'), 'utf8'));
+/** `<data-dir>/dev.json` as the running dev wrote it (read as every other reader does). */
+export function readDevJson(dataDir: string): DevRuntime {
+  const dev = readDevRuntime(dataDir);
+  if (!dev) throw new Error(`${dataDir} has no dev.json`);
+  return dev;
 }
 
 /** Polls `check` until it holds or `timeoutMs` passed; the last result. */

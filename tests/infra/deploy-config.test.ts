@@ -65,7 +65,7 @@ describe('loadDeployConfig', () => {
       'a malformed shutdown budget',
       { 'lean-ops.config.json': { ...TOPICS, ingest: { shutdownBudgetMs: '30s' } } },
       {},
-      'ingest.shutdownBudgetMs: expected a positive integer',
+      'ingest.shutdownBudgetMs: Invalid input: expected number, received string',
     ],
   ])('refuses %s', (_, files, env, message) => {
     expect(() => loadDeployConfig(repo(files), env)).toThrow(message);

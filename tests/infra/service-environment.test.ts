@@ -1,8 +1,10 @@
-import { readDlqSettings } from '@lean-ops/worker-dlq';
-import { parseIngestOptions, readServiceEnvironment } from '@lean-ops/worker-ingest';
+import { tmpdir } from 'node:os';
+import { loadConfig } from '@lean-ops/config';
+import { readServiceEnvironment } from '@lean-ops/queue-worker';
+import { DLQ } from '@lean-ops/worker-dlq';
+import { INGEST } from '@lean-ops/worker-ingest';
 import { readSchedulerEnvironment } from '@lean-ops/worker-scheduler';
 import { describe, expect, it } from 'vitest';
-import { INGEST_SHUTDOWN_BUDGET_DEFAULT_MS } from '../../stacks/deploy-config';
 import { stageNames } from '../../stacks/names';
 import {
   CONFIG_PATH_IN_IMAGE,
@@ -37,7 +39,7 @@ describe('serviceEnvironment', () => {
   it('gives the ingest worker an environment it accepts, for the Firehose sink', () => {
     const env = serviceEnvironment('ingest', wiring);
 
-    expect(readServiceEnvironment(env)).toEqual({
+    expect(readServiceEnvironment(INGEST, env)).toEqual({
       sink: 'firehose',
       queuePrefix: 'lean-ops-prod-',
       firehoseStreamPrefix: 'lean-ops-prod-raw-',
@@ -50,8 +52,10 @@ describe('serviceEnvironment', () => {
   it('gives the DLQ processor its metrics port and the S3 quarantine', () => {
     const env = serviceEnvironment('dlq', { ...wiring, metricsPort: 9100 });
 
-    expect(readDlqSettings(env).metricsPort).toBe(9100);
-    expect(readServiceEnvironment(env)).toMatchObject({
+    // The image's config file is not here: the variables alone, with one topic.
+    const config = loadConfig({ env: { ...env, LEAN_OPS_CONFIG: '', LEAN_OPS_TOPICS: 't' }, cwd: tmpdir() });
+    expect(config.dlq.metricsPort).toBe(9100);
+    expect(readServiceEnvironment(DLQ, env)).toMatchObject({
       queuePrefix: 'lean-ops-prod-',
       quarantineBucket: 'quarantine-bucket',
       quarantinePrefix: QUARANTINE_PREFIX,
@@ -126,11 +130,5 @@ describe('serviceEnvironment', () => {
       LEAN_OPS_JOB_RESULTS_URI: 's3://artifacts/job-results',
       LEAN_OPS_DRIFT_TABLE: 'lean-ops-prod-drift_log',
     });
-  });
-
-  it("assumes the ingest worker's own shutdown budget default", () => {
-    const defaults = parseIngestOptions({ queues: [{ topic: 't', url: 'https://sqs.eu-west-1.amazonaws.com/1/q' }] });
-
-    expect(defaults.shutdownBudgetMs).toBe(INGEST_SHUTDOWN_BUDGET_DEFAULT_MS);
   });
 });

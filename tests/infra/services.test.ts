@@ -1,4 +1,5 @@
-import { readServiceEnvironment } from '@lean-ops/worker-ingest';
+import { readServiceEnvironment } from '@lean-ops/queue-worker';
+import { INGEST } from '@lean-ops/worker-ingest';
 import { describe, expect, it } from 'vitest';
 import { HEALTH_CHECK_COMMAND } from '../../stacks/service-environment';
 import { stageConfig } from '../../stacks/stage';
@@ -131,7 +132,7 @@ describe('service environment', () => {
   it('gives ingest what the worker reads, with the Firehose sink and the stage’s names', async () => {
     const env = environmentOf(workerOf(await appRun('prod'), 'Ingest'));
 
-    expect(readServiceEnvironment(env)).toEqual({
+    expect(readServiceEnvironment(INGEST, env)).toEqual({
       sink: 'firehose',
       queuePrefix: 'lean-ops-prod-',
       firehoseStreamPrefix: 'lean-ops-prod-raw-',

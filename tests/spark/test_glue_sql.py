@@ -72,6 +72,10 @@ TEMPLATES = [
     {"name": "semantic_merge", "values": {"semantic_table": "lake.`sem`.`t`", "semantic_columns": "`a`, `b`"}},
     {"name": "semantic_rejects", "values": {}},
     {"name": "scientist_view", "values": {"view_name": "v", "newest_per_key": "SELECT 1"}},
+    *(
+        {"name": f"iceberg_ddl_{table}", "values": {"table": "lake.`db`.`t`"}}
+        for table in ("raw", "curated", "curated_rejects", "semantic", "semantic_rejects")
+    ),
 ]
 
 
@@ -152,6 +156,8 @@ def test_render_fails_on_a_placeholder_without_value():
     with pytest.raises(KeyError, match=r"\{\{raw_seq\}\} has no value for spark"):
         render_job("curation_batch")
     assert render("{{ q:_raw_seq }} {{update_all}}", spark_dialect()) == "`_raw_seq` UPDATE SET *"
+    with pytest.raises(KeyError, match=r"\{\{columns:_comment\}\} has no value for spark"):
+        render("{{columns:_comment}}", spark_dialect())
 
 
 def test_the_glue_zip_carries_its_sql_and_imports_from_the_zip(tmp_path):

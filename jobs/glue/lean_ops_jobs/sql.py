@@ -60,6 +60,7 @@ def set_sql_dir(path: str | os.PathLike[str] | None) -> None:
     _SQL_DIR_OVERRIDE = Path(path) if path is not None else None
     _read_sql_file.cache_clear()
     dialects_file.cache_clear()
+    table_columns.cache_clear()
     spark_dialect.cache_clear()
 
 
@@ -103,6 +104,12 @@ def load_template(name: str) -> str:
 def dialects_file() -> Mapping[str, Any]:
     """``jobs/sql/dialects.json``, parsed."""
     return json.loads(_read_sql_file("dialects.json"))
+
+
+@lru_cache(maxsize=None)
+def table_columns() -> Mapping[str, Any]:
+    """``jobs/sql/table_columns.json``: the columns of each lake table, in table order."""
+    return json.loads(_read_sql_file("table_columns.json"))
 
 
 # --------------------------------------------------------------------------- dialect
@@ -179,11 +186,21 @@ def spark_dialect() -> Dialect:
 
 # --------------------------------------------------------------------------- render
 
-_PLACEHOLDER = re.compile(r"\{\{\s*(q:)?([a-z_][a-z0-9_]*)\s*\}\}", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\{\{\s*(q:|columns:)?([a-z_][a-z0-9_]*)\s*\}\}", re.IGNORECASE)
+
+
+def column_definitions(d: Dialect, table: str) -> str | None:
+    """``{{columns:<table>}}``: one indented line per column of a lake table, the quoted name
+    and the dialect's type, comma-separated (columnDefinitions in table-columns.ts)."""
+    columns = table_columns().get(table)
+    if not isinstance(columns, list):  # not a table (or the file's _comment)
+        return None
+    return ",\n".join(f"  {d.quote(c['name'])} {d.sql_type(c['type'])}" for c in columns)
 
 
 def render(template: str, d: Dialect, values: Mapping[str, str] | None = None) -> str:
-    """Fills a template like render.ts: ``{{q:ident}}`` quotes an identifier, ``{{name}}``
+    """Fills a template like render.ts: ``{{q:ident}}`` quotes an identifier,
+    ``{{columns:table}}`` lists a lake table's columns with the dialect's types, ``{{name}}``
     takes ``values[name]`` or a dialect placeholder; an unknown placeholder is an error."""
     values = values or {}
     built_in = {
@@ -195,12 +212,12 @@ def render(template: str, d: Dialect, values: Mapping[str, str] | None = None) -
     }
 
     def replace(m: re.Match[str]) -> str:
-        quoted, name = m.group(1), m.group(2)
-        if quoted:
+        prefix, name = (m.group(1) or "").lower(), m.group(2)
+        if prefix == "q:":
             return d.quote(name)
-        value = values.get(name, built_in.get(name))
+        value = column_definitions(d, name) if prefix == "columns:" else values.get(name, built_in.get(name))
         if value is None:
-            raise KeyError(f"SQL template placeholder {{{{{name}}}}} has no value for {d.name}")
+            raise KeyError(f"SQL template placeholder {{{{{prefix}{name}}}}} has no value for {d.name}")
         return value
 
     return _PLACEHOLDER.sub(replace, template)

@@ -1,20 +1,12 @@
 import type { QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { RetryableError } from '@lean-ops/core';
+import { type QueueDepth, type QueueDepthSampler, RetryableError } from '@lean-ops/core';
 import { errorCode, errorMessage } from './aws-errors.js';
 import { OptionChecks } from './option-checks.js';
 import { sendCached } from './send-cached.js';
 
 /** Approximate message counts of one queue (SQS's numbers lag by up to a minute). */
-export interface QueueStats {
-  readonly queueUrl: string;
-  /** Waiting to be received (`ApproximateNumberOfMessages`). */
-  readonly visible: number;
-  /** Received, neither deleted nor timed out (`ApproximateNumberOfMessagesNotVisible`). */
-  readonly inFlight: number;
-  /** Sent with a delay not yet over (`ApproximateNumberOfMessagesDelayed`). */
-  readonly delayed: number;
-}
+export type QueueStats = QueueDepth;
 
 export interface QueueStatsSamplerOptions {
   readonly client: SQSClient;
@@ -31,7 +23,7 @@ const ATTRIBUTES = {
  * metrics and scaling. The age of the oldest message is not a queue attribute (only
  * CloudWatch's `ApproximateAgeOfOldestMessage` has it), so it is not sampled here.
  */
-export class QueueStatsSampler {
+export class QueueStatsSampler implements QueueDepthSampler {
   private readonly client: SQSClient;
 
   constructor(options: QueueStatsSamplerOptions) {

@@ -1,5 +1,8 @@
-import { semanticColumnSchema, semanticSchemaSchema, TOPIC_NAME_PATTERN } from '@lean-ops/core';
+import { DEFAULT_DATA_DIR, semanticColumnSchema, semanticSchemaSchema, TOPIC_NAME_PATTERN } from '@lean-ops/core';
 import { z } from 'zod';
+import { dlqSectionSchema } from './sections/dlq.js';
+import { ingestTuningSchema } from './sections/ingest.js';
+import { schedulerTuningSchema } from './sections/scheduler.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -14,9 +17,12 @@ export const thresholdsSchema = z.strictObject({
   curationPendingRecords: positiveInt.default(100_000),
   /** Curated-to-semantic lag that raises an alarm. @defaultValue 7200 (2 hours) */
   semanticLagSeconds: positiveInt.default(2 * 3600),
-  /** Scheduled pipeline run per topic. @defaultValue 900 (15 minutes) */
+  /** Scheduled pipeline run per topic (the scheduler's timer). @defaultValue 900 (15 minutes) */
   triggerIntervalSeconds: positiveInt.default(15 * 60),
-  /** A run that wrote more semantic records than this loops at once. @defaultValue 10000 */
+  /**
+   * A run that wrote more semantic records than this loops at once: the scheduler's
+   * backlog rule, set only here. @defaultValue 10000
+   */
   backlogRecords: positiveInt.default(10_000),
 });
 
@@ -44,14 +50,14 @@ export const configFileSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** `/metrics`, `/healthz`, `/readyz` port; 0 picks a free one. @defaultValue 9464 */
     metricsPort: z.number().int().min(0).max(65_535).default(9464),
-    /** Ingest worker tuning (pollers, caps, linger, breaker, shutdown); validated by the worker. */
-    ingest: z.record(z.string(), z.unknown()).default({}),
-    /** DLQ processor tuning (attempts, backoff, caps); validated by the processor; env wins. */
-    dlq: z.record(z.string(), z.unknown()).default({}),
-    /** Scheduler tuning (concurrency, attempts, RAW poll, locks); validated by the scheduler. */
-    scheduler: z.record(z.string(), z.unknown()).default({}),
+    /** Ingest worker tuning (threads, pollers, caps, linger, breaker, shutdown). */
+    ingest: ingestTuningSchema.prefault({}),
+    /** DLQ processor tuning (attempts, backoff, caps) and its metrics port. */
+    dlq: dlqSectionSchema.prefault({}),
+    /** Scheduler tuning (concurrency, attempts, RAW poll, locks, history, shutdown). */
+    scheduler: schedulerTuningSchema.prefault({}),
     /** Local lake, queues and state. @defaultValue ".lean-ops" */
-    dataDir: z.string().min(1).default('.lean-ops'),
+    dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   })
   .superRefine((config, ctx) => {
     for (const [name, entry] of Object.entries(config.topics)) {

@@ -5,5 +5,24 @@ export {
   thresholdsSchema,
   topicEntrySchema,
 } from './config-schema.js';
-export { CONFIG_FILE_NAMES, ENV_KEYS, type LeanOpsConfig, type LoadConfigOptions, loadConfig } from './load-config.js';
+export {
+  CONFIG_FILE_NAMES,
+  type ConfigDefaults,
+  type ConfigOverride,
+  ENV_KEYS,
+  type LeanOpsConfig,
+  type LoadConfigOptions,
+  loadConfig,
+} from './load-config.js';
 export { readEnvironment } from './read-environment.js';
+export {
+  type DlqSection,
+  type DlqTuning,
+  type DlqTuningInput,
+  dlqSectionSchema,
+  dlqTuningOf,
+  dlqTuningSchema,
+  MAX_DELAY_SECONDS,
+} from './sections/dlq.js';
+export { type IngestTuning, type IngestTuningInput, ingestTuningSchema } from './sections/ingest.js';
+export { type SchedulerTuning, type SchedulerTuningInput, schedulerTuningSchema } from './sections/scheduler.js';

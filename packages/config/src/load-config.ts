@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  COMMON_ENV,
   ConfigError,
+  DLQ_ENV,
   formatPath,
   formatZodIssues,
   parseSemanticSchema,
@@ -10,6 +12,9 @@ import {
 } from '@lean-ops/core';
 import { parse as parseYaml } from 'yaml';
 import { type ConfigInput, configFileSchema, type Thresholds } from './config-schema.js';
+import type { DlqSection } from './sections/dlq.js';
+import type { IngestTuning } from './sections/ingest.js';
+import type { SchedulerTuning } from './sections/scheduler.js';
 
 /** The validated configuration every lean-ops process starts from. */
 export interface LeanOpsConfig {
@@ -18,12 +23,12 @@ export interface LeanOpsConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly metricsPort: number;
   readonly dataDir: string;
-  /** Ingest worker options from the file; the worker validates them (errors name `ingest.<key>`). */
-  readonly ingest: Readonly<Record<string, unknown>>;
-  /** DLQ processor options from the file; the processor validates them. */
-  readonly dlq: Readonly<Record<string, unknown>>;
-  /** Scheduler options from the file; the scheduler validates them. */
-  readonly scheduler: Readonly<Record<string, unknown>>;
+  /** Ingest worker tuning, defaults applied. */
+  readonly ingest: IngestTuning;
+  /** DLQ processor tuning and metrics port, defaults applied. */
+  readonly dlq: DlqSection;
+  /** Scheduler tuning, defaults applied. */
+  readonly scheduler: SchedulerTuning;
   /** Where the values came from, for the start-up log line. */
   readonly sources: readonly string[];
 }
@@ -35,6 +40,25 @@ export interface LoadConfigOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Folder searched for `lean-ops.config.{json,yaml,yml}`. @defaultValue process.cwd() */
   readonly cwd?: string;
+  /** This process's own starting values, beneath the file (e.g. `lean-ops dev`'s faster RAW poll). */
+  readonly defaults?: ConfigDefaults;
+  /** Command-line flags; they win over the file and the environment. */
+  readonly overrides?: readonly ConfigOverride[];
+}
+
+/** Per-process starting values of the sections, key by key; the file and the environment win over them. */
+export type ConfigDefaults = {
+  readonly [K in 'thresholds' | 'ingest' | 'dlq' | 'scheduler']?: Partial<NonNullable<ConfigInput[K]>>;
+};
+
+/** One command-line flag that sets one config key. */
+export interface ConfigOverride {
+  /** The flag, as errors name it: `--max-attempts`. */
+  readonly flag: string;
+  /** The key it sets: `['dlq', 'maxAttempts']`. */
+  readonly path: readonly [string, ...string[]];
+  /** Its value; text is read as environment variables are (number text as a number). Undefined: not given. */
+  readonly value: string | number | undefined;
 }
 
 /** Default file names, looked up in order in the working directory. */
@@ -45,14 +69,16 @@ export const CONFIG_FILE_NAMES = ['lean-ops.config.json', 'lean-ops.config.yaml'
  * `LEAN_OPS_TOPICS` (comma-separated) adds schema-less topics.
  */
 export const ENV_KEYS: Readonly<Record<string, readonly string[]>> = {
-  LEAN_OPS_LOG_LEVEL: ['logLevel'],
-  LEAN_OPS_METRICS_PORT: ['metricsPort'],
-  LEAN_OPS_DATA_DIR: ['dataDir'],
+  [COMMON_ENV.logLevel]: ['logLevel'],
+  [COMMON_ENV.metricsPort]: ['metricsPort'],
+  [COMMON_ENV.dataDir]: ['dataDir'],
   LEAN_OPS_DLQ_MAX_AGE_SECONDS: ['thresholds', 'dlqMaxAgeSeconds'],
   LEAN_OPS_CURATION_PENDING_RECORDS: ['thresholds', 'curationPendingRecords'],
   LEAN_OPS_SEMANTIC_LAG_SECONDS: ['thresholds', 'semanticLagSeconds'],
   LEAN_OPS_TRIGGER_INTERVAL_SECONDS: ['thresholds', 'triggerIntervalSeconds'],
   LEAN_OPS_BACKLOG_RECORDS: ['thresholds', 'backlogRecords'],
+  // LEAN_OPS_DLQ_MAX_ATTEMPTS and friends: each sets the `dlq` key it is named after.
+  ...Object.fromEntries(Object.entries(DLQ_ENV).map(([key, name]) => [name, ['dlq', key]])),
 };
 
 const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
@@ -79,7 +105,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 }
 
 function findConfigFile(options: LoadConfigOptions, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
-  const explicit = options.file ?? env.LEAN_OPS_CONFIG;
+  const explicit = options.file ?? env[COMMON_ENV.config];
   if (explicit !== undefined && explicit !== '') {
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) {
@@ -101,10 +127,28 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   node[path[path.length - 1] as string] = value;
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Text of a variable or a flag as a config value: number text becomes a number. */
+const fromText = (text: string | number): unknown =>
+  typeof text === 'string' && NUMBER_TEXT.test(text) ? Number(text) : text;
+
+/** `defaults` beneath the file's sections, key by key; a section that is not an object is left for the schema to name. */
+function applyDefaults(raw: Record<string, unknown>, defaults: ConfigDefaults): void {
+  for (const [section, values] of Object.entries(defaults)) {
+    if (values === undefined) continue;
+    const fromFile = raw[section];
+    if (fromFile === undefined) raw[section] = { ...values };
+    else if (isPlainObject(fromFile)) raw[section] = { ...values, ...fromFile };
+  }
+}
+
 /**
- * Loads the configuration: defaults, then the config file, then environment variables.
- * Throws `ConfigError` listing every problem, each naming the key (or environment
- * variable) and what was expected.
+ * Loads and validates the whole configuration, every section: built-in defaults, then the
+ * process's `defaults`, the config file, environment variables, and command-line
+ * `overrides`. Throws `ConfigError` listing every problem, each naming the key (and the
+ * environment variable or flag that set it) and what was expected.
  */
 export function loadConfig(options: LoadConfigOptions = {}): LeanOpsConfig {
   const env = options.env ?? process.env;
@@ -112,14 +156,22 @@ export function loadConfig(options: LoadConfigOptions = {}): LeanOpsConfig {
   const file = findConfigFile(options, env, cwd);
   const raw: Record<string, unknown> = file ? readConfigFile(file) : {};
   const sources = file ? [file] : [];
+  applyDefaults(raw, options.defaults ?? {});
 
-  const envForPath = new Map<string, string>();
+  /** Which variable or flag set a key, to name it in errors. */
+  const originOfPath = new Map<string, string>();
   for (const [name, path] of Object.entries(ENV_KEYS)) {
     const text = env[name];
     if (text === undefined || text === '') continue;
-    setPath(raw, path, NUMBER_TEXT.test(text) ? Number(text) : text);
-    envForPath.set(formatPath(path), name);
+    setPath(raw, path, fromText(text));
+    originOfPath.set(formatPath(path), name);
     sources.push(name);
+  }
+  for (const { flag, path, value } of options.overrides ?? []) {
+    if (value === undefined) continue;
+    setPath(raw, path, fromText(value));
+    originOfPath.set(formatPath(path), flag);
+    sources.push(flag);
   }
   const topicsFromEnv = (env.LEAN_OPS_TOPICS ?? '')
     .split(',')
@@ -141,8 +193,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LeanOpsConfig {
   if (!parsed.success) {
     const issues = formatZodIssues(parsed.error, raw).map((line) => {
       const path = line.slice(0, line.indexOf(':'));
-      const envName = envForPath.get(path);
-      return envName ? `${envName} (${line})` : line;
+      const origin = originOfPath.get(path);
+      return origin ? `${origin} (${line})` : line;
     });
     throw new ConfigError(file ? `configuration (${file})` : 'configuration', issues);
   }

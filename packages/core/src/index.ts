@@ -1,6 +1,8 @@
 export { canonicalJson } from './canonical-json.js';
 export { CURATED_METADATA_COLUMNS, curatedColumnName, SEMANTIC_METADATA_COLUMNS } from './column-name.js';
 export { DEFAULT_METRIC_NAMESPACE, PIPELINE_METRICS, TOPIC_DIMENSION } from './contracts/cloudwatch-metrics.js';
+export { type DataDirLayout, DEFAULT_DATA_DIR, dataDirLayout } from './contracts/data-dir.js';
+export { COMMON_ENV, DLQ_ENV, QUEUE_SERVICE_ENV, SCHEDULER_ENV } from './contracts/environment.js';
 export {
   type KeyAttribute,
   type KeyAttributeType,
@@ -50,8 +52,26 @@ export type {
   SemanticResult,
 } from './ports/job-runner.js';
 export type { MessageAcknowledger, ReceivedMessage } from './ports/message-queue.js';
+export type {
+  AttributedMessage,
+  MessageAttribute,
+  MessageSource,
+  PolledQueue,
+  Polling,
+  PollRequest,
+} from './ports/message-source.js';
 export type { Notifier, PipelineNotice } from './ports/notifier.js';
 export type { Quarantine, QuarantineEntry } from './ports/quarantine.js';
+export type {
+  MessageReader,
+  MessageSender,
+  OutgoingMessage,
+  QueueDepth,
+  QueueDepthSampler,
+  ReceiveRequest,
+  SendResult,
+  Unsent,
+} from './ports/queue-operations.js';
 export { type FailedRecord, FIREHOSE_LIMITS, type RecordSink, type SinkLimits } from './ports/record-sink.js';
 export type { SchemaRegistry } from './ports/schema-registry.js';
 export type { LakeSnapshots, Layer, PendingRecords, SnapshotRef } from './ports/snapshot.js';

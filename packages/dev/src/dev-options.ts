@@ -1,4 +1,4 @@
-import { parseOptions } from '@lean-ops/core';
+import { DEFAULT_DATA_DIR, parseOptions } from '@lean-ops/core';
 import { z } from 'zod';
 
 export const devOptionsSchema = z
@@ -6,7 +6,7 @@ export const devOptionsSchema = z
     /** Topics and schemas (the foundation's format); the built-in demo when absent. */
     configFile: z.string().min(1).optional(),
     /** Lake, landing files, quarantine, state, ledger. @defaultValue ".lean-ops" */
-    dataDir: z.string().min(1).default('.lean-ops'),
+    dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
     /**
      * Simulator messages per second over all topics; 0 = no simulator: the pipeline takes
      * what your own clients send to its SQS endpoint. @defaultValue 50

@@ -1,36 +1,16 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError } from '@lean-ops/core';
 import {
-  type ChildServerRecord,
   commandLineOf,
+  type DevRuntime,
   isProcessAlive,
+  readDevRuntime,
   reapChildServers,
-  writeFileAtomic,
+  removeDevRuntime,
+  writeDevRuntime,
 } from '@lean-ops/local';
 import type { Logger } from '@lean-ops/logger';
 
-/**
- * `<data-dir>/dev.json`: what a running `lean-ops dev` tells other commands (its endpoints,
- * for `lean-ops run`, `schema`, `drift`) and a later start (its child servers, to reap
- * after a crash). Removed when dev stops normally.
- */
-export interface DevRuntime {
-  readonly pid: number;
-  /** The dev process's command line: a live pid with another command line is not this dev. */
-  readonly command?: string;
-  readonly status?: string;
-  readonly sqs?: string;
-  /** What to export so that AWS SDKs and the AWS CLI use the embedded endpoint. */
-  readonly aws_endpoint_url_sqs?: string;
-  readonly queues?: Readonly<Record<string, { readonly url: string; readonly dlqUrl: string }>>;
-  readonly redis?: string;
-  readonly metrics?: string;
-  readonly dynamodb?: string;
-  readonly schedulerPrefix?: string;
-  /** The child servers (redis-server, DynamoDB Local), their pids and process groups. */
-  readonly servers?: readonly ChildServerRecord[];
-}
+export type { DevRuntime } from '@lean-ops/local';
 
 /** Another `lean-ops dev` still runs on this data dir. */
 export class DevAlreadyRunningError extends ConfigError {
@@ -42,22 +22,13 @@ export class DevAlreadyRunningError extends ConfigError {
   }
 }
 
-function readRuntime(path: string): DevRuntime | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as DevRuntime;
-    return typeof parsed === 'object' && parsed !== null && typeof parsed.pid === 'number' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The dev.json of a data dir, written whole each time it changes. */
 export class DevRuntimeFile {
   private data: DevRuntime;
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(
-    readonly path: string,
+    private readonly dataDir: string,
     pid: number,
     command: string | undefined,
   ) {
@@ -67,10 +38,10 @@ export class DevRuntimeFile {
   /**
    * Takes the data dir for this process: refuses when the dev recorded there still runs,
    * else stops the child servers it left running (a crash, SIGKILL) before anything starts.
+   * A malformed dev.json is a `DevRuntimeFileError`: what it recorded cannot be trusted to reap.
    */
   static async claim(dataDir: string, logger: Logger): Promise<DevRuntimeFile> {
-    const path = join(dataDir, 'dev.json');
-    const previous = readRuntime(path);
+    const previous = readDevRuntime(dataDir);
     if (previous && previous.pid !== process.pid && isProcessAlive(previous.pid)) {
       const command = await commandLineOf(previous.pid);
       if (command !== undefined && command === previous.command) throw new DevAlreadyRunningError(dataDir, previous);
@@ -84,22 +55,22 @@ export class DevRuntimeFile {
         );
       }
     }
-    const file = new DevRuntimeFile(path, process.pid, await commandLineOf(process.pid));
+    const file = new DevRuntimeFile(dataDir, process.pid, await commandLineOf(process.pid));
     await file.update({});
     return file;
   }
 
   /** Merges `fields` and rewrites the file (writes happen one at a time, in order). */
   update(fields: Partial<Omit<DevRuntime, 'pid' | 'command'>>): Promise<void> {
-    this.data = { ...this.data, ...fields };
-    const text = `${JSON.stringify(this.data, null, 2)}\n`;
-    this.writing = this.writing.then(() => writeFileAtomic(this.path, text));
+    const data: DevRuntime = { ...this.data, ...fields };
+    this.data = data;
+    this.writing = this.writing.then(() => writeDevRuntime(this.dataDir, data));
     return this.writing;
   }
 
   /** Removes the file once pending writes are done: nothing is left to reap after a normal stop. */
   async remove(): Promise<void> {
     await this.writing.catch(() => undefined);
-    rmSync(this.path, { force: true });
+    removeDevRuntime(this.dataDir);
   }
 }

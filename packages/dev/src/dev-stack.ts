@@ -2,8 +2,8 @@ import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type QueueStats, QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
-import { type LeanOpsConfig, loadConfig } from '@lean-ops/config';
-import { ConfigError, type SnapshotRef } from '@lean-ops/core';
+import { type ConfigDefaults, dlqTuningOf, type LeanOpsConfig, loadConfig } from '@lean-ops/config';
+import { ConfigError, dataDirLayout, type SnapshotRef } from '@lean-ops/core';
 import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
 import {
   type DynamoDbLocal,
@@ -19,15 +19,17 @@ import {
 } from '@lean-ops/local';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
+import { queueName, SqsMessageSender, SqsMessageSource } from '@lean-ops/queue-worker';
 import { runSimulation, type SimulationProgress, type SimulationSummary } from '@lean-ops/simulator';
 import { ATTEMPT_ATTRIBUTE, DlqWorker } from '@lean-ops/worker-dlq';
-import { IngestWorker, queueName } from '@lean-ops/worker-ingest';
+import { IngestWorker } from '@lean-ops/worker-ingest';
 import {
   LogNotifier,
   openStateStores,
   Scheduler,
   type StateStores,
   schedulerEnvironmentSchema,
+  schedulerOptionsOf,
   syncConfigSchemas,
 } from '@lean-ops/worker-scheduler';
 import { type AuditReport, auditPipeline } from './audit.js';
@@ -60,13 +62,19 @@ interface Parts {
 
 const SCHEDULER_PREFIX = 'lean-ops-dev';
 
+/**
+ * Dev's own scheduler defaults (a config file's `scheduler` section wins): keys apart from a
+ * deployed scheduler's on a shared Redis, and RAW polled every second so runs follow the data.
+ */
+const DEV_DEFAULTS: ConfigDefaults = { scheduler: { prefix: SCHEDULER_PREFIX, rawPollSeconds: 1 } };
+
 /** Resolves `config` for dev: the file given, else the built-in demo written into the data dir. */
 function devConfig(options: DevOptions, dataDir: string): LeanOpsConfig {
   const env = { ...process.env, LEAN_OPS_DATA_DIR: dataDir, LEAN_OPS_TOPICS: '' };
-  if (options.configFile) return loadConfig({ file: options.configFile, env });
-  const file = join(dataDir, 'demo.config.json');
+  if (options.configFile) return loadConfig({ file: options.configFile, env, defaults: DEV_DEFAULTS });
+  const file = dataDirLayout(dataDir).demoConfig;
   writeFileSync(file, `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
-  return loadConfig({ file, env });
+  return loadConfig({ file, env, defaults: DEV_DEFAULTS });
 }
 
 /**
@@ -104,6 +112,7 @@ export class DevStack implements StatusSource {
   static async start(input: DevOptionsInput, logger: Logger, version = '0.0.0'): Promise<DevStack> {
     const options = parseDevOptions(input);
     const dataDir = resolve(options.dataDir);
+    const layout = dataDirLayout(dataDir);
     mkdirSync(dataDir, { recursive: true });
     const config = devConfig(options, dataDir);
     const topics = config.topics.map((t) => t.name);
@@ -119,7 +128,7 @@ export class DevStack implements StatusSource {
         parts.redis = await startRedisServer();
         await recordServers();
       }
-      parts.dynamo = await startDynamoDbLocal({ path: join(dataDir, 'state') });
+      parts.dynamo = await startDynamoDbLocal({ path: layout.state });
       await recordServers();
       // The scheduler's default table names and region, as the CLI's state commands use them.
       parts.state = await openStateStores(
@@ -129,7 +138,7 @@ export class DevStack implements StatusSource {
       parts.sqs = await startEmbeddedSqs({
         port: options.sqsPort,
         // Queues persist as SQS keeps messages: what was accepted before a crash is delivered after it.
-        dataDir: join(dataDir, 'sqs'),
+        dataDir: layout.sqs,
         accepted: (queue, attributes) => {
           // A redrive is a message already counted when it first arrived.
           if (!topics.includes(queue) || ATTEMPT_ATTRIBUTE in attributes) return;
@@ -146,11 +155,11 @@ export class DevStack implements StatusSource {
         topics.map(async (topic) => ({ topic, ...(await sqs.createTopicQueue(topic, { maxReceiveCount: 5 })) })),
       );
       parts.client = new SQSClient({ region: 'us-east-1', endpoint: sqs.endpoint, credentials: LOCAL_CREDENTIALS });
-      parts.lake = await DuckDbLake.open({ path: join(dataDir, 'lake.duckdb') });
+      parts.lake = await DuckDbLake.open({ path: layout.lake });
       for (const topic of topics) await parts.lake.ensureTopic(topic);
       parts.committer = new LandingCommitter({
         lake: parts.lake,
-        landingDir: join(dataDir, 'landing'),
+        landingDir: layout.landing,
         topics,
         onError: (err) => logger.error({ err }, 'committing landed files to RAW failed; retrying'),
       });
@@ -164,7 +173,7 @@ export class DevStack implements StatusSource {
       };
       const isKnownTopic = (topic: string): boolean => topics.includes(topic);
       const quarantine = new CountingQuarantine(
-        new FileQuarantine({ dir: join(dataDir, 'quarantine') }),
+        new FileQuarantine({ dir: layout.quarantine }),
         topicOfQueue,
         isKnownTopic,
       );
@@ -173,21 +182,22 @@ export class DevStack implements StatusSource {
       parts.ingest = new IngestWorker(
         { ...config.ingest, queues: topology.map(({ topic, url, dlqUrl }) => ({ topic, url, dlqUrl })) },
         {
-          sqs: parts.client,
-          sink: new LandingSink({ dir: join(dataDir, 'landing') }),
+          source: new SqsMessageSource({ client: parts.client, logger: logger.child({ component: 'ingest' }) }),
+          sink: new LandingSink({ dir: layout.landing }),
           quarantine,
           acknowledger,
           isKnownTopic,
           registry,
           logger: logger.child({ component: 'ingest' }),
-          sampleQueues: async (urls) => new Map((await sampler.sample(urls)).map((s) => [s.queueUrl, s])),
+          sampler,
         },
       );
       parts.ingest.start();
       parts.dlq = new DlqWorker(
-        { ...config.dlq, queues: [...topology] },
+        { ...dlqTuningOf(config.dlq), queues: [...topology] },
         {
-          sqs: parts.client,
+          source: new SqsMessageSource({ client: parts.client, logger: logger.child({ component: 'dlq' }) }),
+          sender: new SqsMessageSender(parts.client),
           quarantine,
           acknowledger,
           isKnownTopic,
@@ -198,15 +208,7 @@ export class DevStack implements StatusSource {
       );
       parts.dlq.start();
       parts.scheduler = await Scheduler.start(
-        {
-          redisUrl: redisUrl ?? (parts.redis as RedisServer).url,
-          topics,
-          prefix: SCHEDULER_PREFIX,
-          triggerIntervalSeconds: config.thresholds.triggerIntervalSeconds,
-          backlogRecords: config.thresholds.backlogRecords,
-          rawPollSeconds: 1,
-          ...config.scheduler,
-        },
+        schedulerOptionsOf(config, redisUrl ?? (parts.redis as RedisServer).url),
         {
           ...parts.state,
           jobs: runner,
@@ -223,7 +225,7 @@ export class DevStack implements StatusSource {
         readiness: { ingest: () => parts.ingest?.isHealthy() ?? false },
       });
       // The audit reads the ledger even when nothing simulated ran yet (--rate 0): an empty one is the truth.
-      closeSync(openSync(join(dataDir, 'ledger.jsonl'), 'a'));
+      closeSync(openSync(layout.ledger, 'a'));
       const stack = new DevStack(
         options,
         config,
@@ -316,7 +318,7 @@ export class DevStack implements StatusSource {
         // A fresh object: the SDK marks credential objects it has used with extra keys.
         credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey },
         queuePrefix: '',
-        ledger: join(this.dataDir, 'ledger.jsonl'),
+        ledger: dataDirLayout(this.dataDir).ledger,
         ...(this.options.input
           ? // Unreadable bodies and unknown topics go to the first topic's queue, to be DROPped there.
             { input: this.options.input, defaultTopic: this.topics[0] }
@@ -432,7 +434,7 @@ export class DevStack implements StatusSource {
     const status = await this.status();
     const landed = this.topics.some((t) => {
       try {
-        return readdirSync(join(this.dataDir, 'landing', t)).some((f) => f.endsWith('.jsonl'));
+        return readdirSync(join(dataDirLayout(this.dataDir).landing, t)).some((f) => f.endsWith('.jsonl'));
       } catch {
         return false;
       }
@@ -461,9 +463,9 @@ export class DevStack implements StatusSource {
   /** Reconciles the ledger with the lake, the quarantine and what is still queued. */
   async audit(): Promise<AuditReport> {
     return auditPipeline({
-      ledgerPath: join(this.dataDir, 'ledger.jsonl'),
+      ledgerPath: dataDirLayout(this.dataDir).ledger,
       lake: this.parts.lake as DuckDbLake,
-      quarantineDir: join(this.dataDir, 'quarantine'),
+      quarantineDir: dataDirLayout(this.dataDir).quarantine,
       topics: this.topics,
     });
   }

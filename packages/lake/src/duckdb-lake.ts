@@ -17,6 +17,7 @@ import { DUCKDB } from './sql/dialect.js';
 import { columnsOfKeys, payloadColumnSelect } from './sql/payload-columns.js';
 import { renderJob } from './sql/render.js';
 import { semanticSelect, semanticTableColumns } from './sql/semantic-columns.js';
+import { TABLE_COLUMNS } from './sql/table-columns.js';
 
 export interface DuckDbLakeOptions {
   /** The lake file; `:memory:` for tests. */
@@ -39,6 +40,13 @@ export interface LayerRowCounts {
 const CURATED_FIXED = new Set<string>([...CURATED_METADATA_COLUMNS, '_raw_seq']);
 
 const q = DUCKDB.quote;
+
+/** RAW's columns as the landing files hold them: every value a JSON string. */
+const LANDED_COLUMNS = `{${TABLE_COLUMNS.raw.map((c) => `${DUCKDB.literal(c.name)}: 'VARCHAR'`).join(', ')}}`;
+/** RAW's columns read from the landing files, cast to the table's types. */
+const LANDED_SELECT = TABLE_COLUMNS.raw
+  .map((c) => (c.type === 'string' ? q(c.name) : `CAST(${q(c.name)} AS ${DUCKDB.sqlType(c.type)})`))
+  .join(', ');
 
 /** The columns of the contract's version order (newest_order in jobs/sql/dialects.json). */
 const ORDER_COLUMNS = ['idempotency_key', 'event_timestamp', 'publish_time', 'source_message_id'] as const;
@@ -71,10 +79,8 @@ export class DuckDbLake {
     const instance = await DuckDBInstance.create(options.path);
     const connection = await instance.connect();
     const lake = new DuckDbLake(instance, connection, options.onStatement);
-    await lake.exec(`SET TimeZone = 'UTC'; SET memory_limit = ${DUCKDB.literal(options.memoryLimit ?? '1GB')};
-      CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS curated; CREATE SCHEMA IF NOT EXISTS semantic; CREATE SCHEMA IF NOT EXISTS meta;
-      CREATE TABLE IF NOT EXISTS meta.snapshots (sequence BIGINT NOT NULL, topic VARCHAR NOT NULL, layer VARCHAR NOT NULL, operation VARCHAR NOT NULL, committed_at TIMESTAMPTZ NOT NULL, raw_seq BIGINT, records BIGINT NOT NULL);
-      CREATE TABLE IF NOT EXISTS meta.committed_files (topic VARCHAR NOT NULL, file VARCHAR NOT NULL, sequence BIGINT NOT NULL);`);
+    await lake.exec(`SET TimeZone = 'UTC'; SET memory_limit = ${DUCKDB.literal(options.memoryLimit ?? '1GB')};`);
+    await lake.exec(renderJob('duckdb_ddl_meta', DUCKDB));
     return lake;
   }
 
@@ -84,10 +90,13 @@ export class DuckDbLake {
       if (this.ready.has(topic)) return;
       if (!TOPIC_NAME_PATTERN.test(topic))
         throw new ConfigError('topic', [`"${topic}" is not a topic name (${TOPIC_NAME_PATTERN})`]);
-      await this.exec(`
-        CREATE TABLE IF NOT EXISTS raw.${q(`${topic}_staging`)} (topic VARCHAR, idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, json_payload VARCHAR, ingested_at TIMESTAMPTZ, source_message_id VARCHAR, _snapshot_seq BIGINT);
-        CREATE TABLE IF NOT EXISTS curated.${q(topic)} (topic VARCHAR, idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, ingested_at TIMESTAMPTZ, source_message_id VARCHAR, _raw_seq BIGINT);
-        CREATE TABLE IF NOT EXISTS curated.${q(`${topic}_rejects`)} (idempotency_key VARCHAR, device_id VARCHAR, source_message_id VARCHAR, json_payload VARCHAR, reason VARCHAR, rejected_at TIMESTAMPTZ, _raw_seq BIGINT);`);
+      await this.exec(
+        [
+          renderJob('duckdb_ddl_raw', DUCKDB, { table: `raw.${q(`${topic}_staging`)}` }),
+          renderJob('duckdb_ddl_curated', DUCKDB, { table: `curated.${q(topic)}` }),
+          renderJob('duckdb_ddl_curated_rejects', DUCKDB, { table: `curated.${q(`${topic}_rejects`)}` }),
+        ].join(';\n'),
+      );
       this.ready.add(topic);
     });
   }
@@ -113,8 +122,8 @@ export class DuckDbLake {
         const sequence = await this.nextSequence();
         const freshList = `[${fresh.map((f) => DUCKDB.literal(f)).join(', ')}]`;
         const inserted = await this.count(`INSERT INTO raw.${q(`${topic}_staging`)}
-          SELECT topic, idempotency_key, device_id, CAST(event_timestamp AS TIMESTAMPTZ), CAST(publish_time AS TIMESTAMPTZ), period_reference, json_payload, CAST(ingested_at AS TIMESTAMPTZ), source_message_id, ${sequence}
-          FROM read_json(${freshList}, format = 'newline_delimited', columns = {topic: 'VARCHAR', idempotency_key: 'VARCHAR', device_id: 'VARCHAR', event_timestamp: 'VARCHAR', publish_time: 'VARCHAR', period_reference: 'VARCHAR', json_payload: 'VARCHAR', ingested_at: 'VARCHAR', source_message_id: 'VARCHAR'})`);
+          SELECT ${LANDED_SELECT}, ${sequence}
+          FROM read_json(${freshList}, format = 'newline_delimited', columns = ${LANDED_COLUMNS})`);
         await this.exec(
           `INSERT INTO meta.committed_files SELECT ${DUCKDB.literal(topic)}, unnest(${freshList}), ${sequence}`,
         );
@@ -300,8 +309,12 @@ export class DuckDbLake {
   /** Creates the semantic tables, or adds the columns a newer schema version declares. */
   private async ensureSemanticTables(topic: string, schema: SemanticSchema): Promise<void> {
     const table = `semantic.${q(topic)}`;
-    await this.exec(`CREATE TABLE IF NOT EXISTS ${table} (idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, period_reference VARCHAR, source_message_id VARCHAR);
-      CREATE TABLE IF NOT EXISTS semantic.${q(`${topic}_semantic_rejects`)} (idempotency_key VARCHAR, device_id VARCHAR, event_timestamp TIMESTAMPTZ, publish_time TIMESTAMPTZ, source_message_id VARCHAR, reason VARCHAR, rejected_at TIMESTAMPTZ, _raw_seq BIGINT);`);
+    await this.exec(
+      [
+        renderJob('duckdb_ddl_semantic', DUCKDB, { table }),
+        renderJob('duckdb_ddl_semantic_rejects', DUCKDB, { table: `semantic.${q(`${topic}_semantic_rejects`)}` }),
+      ].join(';\n'),
+    );
     const have = new Set(
       (
         await this.rows<{ column_name: string }>(

@@ -7,6 +7,14 @@ export {
   startChildServer,
 } from './child-server.js';
 export {
+  type DevRuntime,
+  DevRuntimeFileError,
+  readDevRuntime,
+  readRunningDev,
+  removeDevRuntime,
+  writeDevRuntime,
+} from './dev-runtime-json.js';
+export {
   type DynamoDbLocal,
   type DynamoDbLocalOptions,
   JavaMissingError,

@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { isRetryableAwsError } from '@lean-ops/aws';
 
 /** One message of a `SendMessageBatch` call; `id` is unique within the call. */
 export interface BatchEntry {
@@ -22,27 +23,17 @@ export interface BatchSenderOptions {
   readonly maxDelayMs?: number;
 }
 
-interface SdkError {
-  readonly name?: string;
-  readonly message?: string;
-  readonly $fault?: 'client' | 'server';
-  readonly $retryable?: unknown;
-}
-
-/** Throttling, 5xx and network failures may succeed if repeated; other client errors never do. */
-function isRetryable(err: SdkError): boolean {
-  if (err.name === 'AbortError') return false;
-  return err.$fault !== 'client' || Boolean(err.$retryable);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends entries with `SendMessageBatch`, re-sending only the entries that failed on
  * SQS's side (`SenderFault: false`), with exponential backoff. Entries SQS refuses as
  * the sender's fault (bad characters, too long) are reported, not retried. A call that
- * fails as a whole is retried when retryable, and thrown when not (wrong credentials,
- * missing queue): every later call would fail the same way.
+ * fails as a whole is retried when packages/aws classifies it retryable (throttling, 5xx,
+ * network), and thrown when not (wrong credentials, missing queue): every later call
+ * would fail the same way. Its own loop rather than packages/aws's `retryFailedEntries`:
+ * the simulator needs the MessageId of every sent entry for its ledger, and reports the
+ * entries of a call that kept failing instead of throwing.
  */
 export class BatchSender {
   private readonly baseDelayMs: number;
@@ -81,8 +72,8 @@ export class BatchSender {
           } else retry.push(entry);
         }
       } catch (err) {
-        const e = err as SdkError;
-        if (!isRetryable(e)) {
+        const e = err as { readonly name?: string; readonly message?: string };
+        if (!isRetryableAwsError(err)) {
           throw new Error(`SendMessageBatch to ${queueUrl} failed: ${e.name}: ${e.message}`, { cause: err });
         }
         if (last)

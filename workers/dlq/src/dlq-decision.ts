@@ -1,5 +1,5 @@
 import { type DropReason, transformMessage } from '@lean-ops/core';
-import { retryDelaySeconds } from '@lean-ops/worker-ingest';
+import { retryDelaySeconds } from '@lean-ops/queue-worker';
 import type { DlqMessage } from './dlq-message.js';
 import type { DlqOptions } from './dlq-options.js';
 

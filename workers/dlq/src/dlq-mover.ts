@@ -1,12 +1,18 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { formatMicros, type MessageAcknowledger, millisToMicros, type Quarantine } from '@lean-ops/core';
-import { claimedTopic } from '@lean-ops/worker-ingest';
+import {
+  formatMicros,
+  type MessageAcknowledger,
+  type MessageSender,
+  millisToMicros,
+  type Quarantine,
+} from '@lean-ops/core';
+import { claimedTopic } from '@lean-ops/queue-worker';
 import type { DlqPlan, DlqQuarantineReason } from './dlq-decision.js';
 import type { DlqMessage } from './dlq-message.js';
 import { type Redrive, sendRedrives } from './redrive-sender.js';
 
 export interface DlqMoverDeps {
-  readonly sqs: SQSClient;
+  /** Sends redrives to the source queues. */
+  readonly sender: MessageSender;
   readonly quarantine: Quarantine;
   /** Deletes from and hands back to the DLQ. */
   readonly acknowledger: MessageAcknowledger;
@@ -46,7 +52,7 @@ export class DlqMover {
       if (action.kind === 'redrive') redrives.push({ message, ...action });
       else toQuarantine.push({ message, reason: action.reason });
     }
-    const sent = await sendRedrives(this.deps.sqs, this.deps.sourceUrlOf, redrives);
+    const sent = await sendRedrives(this.deps.sender, this.deps.sourceUrlOf, redrives);
     const problems = [...sent.refused, ...sent.failed].map((u) => u.problem);
     for (const { message } of sent.refused) toQuarantine.push({ message, reason: 'dlq:redrive_rejected' });
     const unfinished = sent.failed.map((u) => u.message);

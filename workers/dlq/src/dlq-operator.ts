@@ -1,7 +1,13 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { type QueueStats, QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
-import { ConfigError, type Quarantine } from '@lean-ops/core';
-import { queueName } from '@lean-ops/worker-ingest';
+import {
+  ConfigError,
+  type MessageAcknowledger,
+  type MessageReader,
+  type MessageSender,
+  type Quarantine,
+  type QueueDepth,
+  type QueueDepthSampler,
+} from '@lean-ops/core';
+import { queueName } from '@lean-ops/queue-worker';
 import { type DlqAction, decideDlqAction } from './dlq-decision.js';
 import type { DlqMessage } from './dlq-message.js';
 import { addOutcome, type DlqMoveReport, emptyReport } from './dlq-move-report.js';
@@ -32,12 +38,19 @@ export interface DlqListing {
   readonly topic: string;
   readonly dlq: string;
   /** `GetQueueAttributes` counts, when they could be read. */
-  readonly depth: Omit<QueueStats, 'queueUrl'> | null;
+  readonly depth: Omit<QueueDepth, 'queueUrl'> | null;
   readonly messages: readonly DlqListedMessage[];
 }
 
 export interface DlqOperatorDeps {
-  readonly sqs: SQSClient;
+  /** Peeks into and takes batches from the DLQs. */
+  readonly reader: MessageReader;
+  /** Sends redrives to the source queues. */
+  readonly sender: MessageSender;
+  /** Deletes from and hands back to the DLQs. */
+  readonly acknowledger: MessageAcknowledger;
+  /** DLQ depth for the listing. */
+  readonly depths: QueueDepthSampler;
   readonly quarantine: Quarantine;
   readonly isKnownTopic: (topic: string) => boolean;
   /** Closed with the operator (the CLI's own clients). */
@@ -62,9 +75,9 @@ export class DlqOperator {
     this.options = parseDlqOptions(options);
     this.byTopic = new Map(this.options.queues.map((q) => [q.topic, q]));
     this.mover = new DlqMover({
-      sqs: deps.sqs,
+      sender: deps.sender,
       quarantine: deps.quarantine,
-      acknowledger: new SqsAcknowledger({ client: deps.sqs }),
+      acknowledger: deps.acknowledger,
       sourceUrlOf: (topic) => this.queue(topic).url,
     });
   }
@@ -109,7 +122,7 @@ export class DlqOperator {
     const handles: DlqMessage[] = [];
     try {
       while (seen.size < limit) {
-        const batch = await receiveFromDlq(this.deps.sqs, queue, limit - seen.size, peekSeconds);
+        const batch = await receiveFromDlq(this.deps.reader, queue, limit - seen.size, peekSeconds);
         handles.push(...batch);
         const fresh = batch.filter((m) => !seen.has(m.dlqMessageId));
         // Nothing new: the DLQ is empty, or what we peeked at became visible again.
@@ -122,7 +135,7 @@ export class DlqOperator {
     const now = Date.now();
     let depth: DlqListing['depth'] = null;
     try {
-      const [stats] = await new QueueStatsSampler({ client: this.deps.sqs }).sample([queue.dlqUrl]);
+      const [stats] = await this.deps.depths.sample([queue.dlqUrl]);
       if (stats) depth = { visible: stats.visible, inFlight: stats.inFlight, delayed: stats.delayed };
     } catch {
       // Depth is a convenience; the listing stands without it.
@@ -155,7 +168,7 @@ export class DlqOperator {
     let remaining = limit;
     try {
       while (remaining > 0) {
-        const batch = await receiveFromDlq(this.deps.sqs, queue, Math.min(10, remaining), MOVE_VISIBILITY_SECONDS);
+        const batch = await receiveFromDlq(this.deps.reader, queue, Math.min(10, remaining), MOVE_VISIBILITY_SECONDS);
         const fresh = batch.filter((m) => !redriven.has(m.sourceMessageId));
         returned.push(...batch.filter((m) => redriven.has(m.sourceMessageId)));
         if (fresh.length === 0) break;

@@ -1,11 +1,10 @@
-import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
-import type { LeanOpsConfig } from '@lean-ops/config';
+import { dlqTuningOf, type LeanOpsConfig } from '@lean-ops/config';
 import { onceAsync } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
-import { buildQuarantine, type CloseResult, type ServiceEnvironment } from '@lean-ops/worker-ingest';
-import { resolveDlqQueues, sqsClientFor } from './dlq-queues.js';
-import type { DlqSettings } from './dlq-settings.js';
+import { buildQuarantine, type CloseResult, openSqsQueues, type ServiceEnvironment } from '@lean-ops/queue-worker';
+import { DLQ } from './dlq-message.js';
+import { resolveDlqQueues } from './dlq-queues.js';
 import { DlqWorker } from './dlq-worker.js';
 
 export interface DlqService {
@@ -17,40 +16,41 @@ export interface DlqService {
 
 /**
  * Wires the DLQ processor for a deployment from the same environment as the ingest
- * worker (queues, SQS endpoint, quarantine): every topic's DLQ, the metrics endpoint with
- * readiness. Fails at start-up with a `ConfigError` naming a missing queue or bad option.
+ * worker (queues, SQS endpoint, quarantine): every topic's DLQ, tuned by the config's
+ * `dlq` section and served on its `metricsPort`, with readiness. Fails at start-up with a
+ * `ConfigError` naming a missing queue or bad option.
  */
 export async function startDlqService(
   config: LeanOpsConfig,
   env: ServiceEnvironment,
   logger: Logger,
   version: string,
-  settings: DlqSettings = { tuning: {}, metricsPort: 9465 },
 ): Promise<DlqService> {
-  const quarantine = buildQuarantine(env, config.dataDir);
-  const sqs = sqsClientFor(env);
+  const quarantine = buildQuarantine(env, config.dataDir, DLQ);
+  const sqs = openSqsQueues(env, { acknowledgerLogger: logger });
   let worker: DlqWorker;
   let metrics: MetricsServer;
   try {
-    const queues = await resolveDlqQueues(sqs, config, env);
+    const queues = await resolveDlqQueues(sqs, config);
     const topics = new Set(config.topics.map((t) => t.name));
     const registry = createRegistry({ defaultLabels: { service: 'dlq' } });
     createBaseMetrics(registry, 'dlq', version);
     worker = new DlqWorker(
-      { ...config.dlq, ...settings.tuning, queues },
+      { ...dlqTuningOf(config.dlq), queues },
       {
-        sqs,
+        source: sqs.source(logger),
+        sender: sqs.sender,
         quarantine,
-        acknowledger: new SqsAcknowledger({ client: sqs, logger }),
+        acknowledger: sqs.acknowledger,
         isKnownTopic: (topic) => topics.has(topic),
         registry,
         logger,
-        sampler: new QueueStatsSampler({ client: sqs }),
+        sampler: sqs.depths,
       },
     );
     metrics = await startMetricsServer({
       registry,
-      port: settings.metricsPort,
+      port: config.dlq.metricsPort,
       readiness: { dlq: () => worker.isHealthy() },
     });
   } catch (err) {

@@ -1,9 +1,14 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueStatsSampler } from '@lean-ops/aws';
-import { ConfigError, finishesWithin, type MessageAcknowledger, type Quarantine } from '@lean-ops/core';
+import {
+  ConfigError,
+  type MessageAcknowledger,
+  type MessageSender,
+  type MessageSource,
+  type Quarantine,
+  type QueueDepthSampler,
+} from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import type { Registry } from '@lean-ops/metrics';
-import { type CloseResult, PollerPool } from '@lean-ops/worker-ingest';
+import { type CloseResult, WorkerLifecycle } from '@lean-ops/queue-worker';
 import { toDlqMessage } from './dlq-message.js';
 import { createDlqMetrics, type DlqMetrics } from './dlq-metrics.js';
 import { DlqMover } from './dlq-mover.js';
@@ -11,7 +16,10 @@ import { type DlqOptions, type DlqOptionsInput, type DlqQueue, parseDlqOptions }
 import { DlqProcessor } from './dlq-processor.js';
 
 export interface DlqWorkerDeps {
-  readonly sqs: SQSClient;
+  /** Where the DLQs' messages come from (with their attributes: a redrive carries them on). */
+  readonly source: MessageSource;
+  /** Sends redrives to the source queues. */
+  readonly sender: MessageSender;
   readonly quarantine: Quarantine;
   /** Deletes from and hands back to the DLQs. */
   readonly acknowledger: MessageAcknowledger;
@@ -19,7 +27,7 @@ export interface DlqWorkerDeps {
   readonly registry: Registry;
   readonly logger: Logger;
   /** Samples DLQ depth for the metrics; omitted when nobody scrapes. */
-  readonly sampler?: Pick<QueueStatsSampler, 'sample'>;
+  readonly sampler?: QueueDepthSampler;
   /** @defaultValue Math.random (backoff jitter) */
   readonly random?: () => number;
 }
@@ -33,11 +41,8 @@ export class DlqWorker {
   readonly options: DlqOptions;
   readonly metrics: DlqMetrics;
   readonly processor: DlqProcessor;
-  private readonly pollers: PollerPool;
   private readonly byTopic: ReadonlyMap<string, DlqQueue>;
-  private timer: NodeJS.Timeout | undefined;
-  private closing: Promise<CloseResult> | undefined;
-  private started = false;
+  private readonly lifecycle: WorkerLifecycle;
 
   constructor(
     options: DlqOptionsInput,
@@ -47,12 +52,12 @@ export class DlqWorker {
     this.metrics = createDlqMetrics(deps.registry);
     this.byTopic = new Map(this.options.queues.map((q) => [q.topic, q]));
     const mover = new DlqMover({
-      sqs: deps.sqs,
+      sender: deps.sender,
       quarantine: deps.quarantine,
       acknowledger: deps.acknowledger,
       sourceUrlOf: (topic) => this.queue(topic).url,
     });
-    this.processor = new DlqProcessor({
+    const processor = new DlqProcessor({
       mover,
       isKnownTopic: deps.isKnownTopic,
       metrics: this.metrics,
@@ -60,43 +65,41 @@ export class DlqWorker {
       options: this.options,
       ...(deps.random ? { random: deps.random } : {}),
     });
-    this.pollers = new PollerPool({
-      sqs: deps.sqs,
+    this.processor = processor;
+    const { pollDuration } = this.metrics;
+    const polling = deps.source.pollWithAttributes({
       queues: this.options.queues.map((q) => ({ topic: q.topic, url: q.dlqUrl })),
       // DLQ traffic is rare: one poller per DLQ is plenty.
       pollersPerQueue: 1,
       waitTimeSeconds: this.options.waitTimeSeconds,
       visibilityTimeoutSeconds: this.options.visibilityTimeoutSeconds,
-      // All attributes: a redrive carries the producer's on.
-      messageAttributeNames: ['All'],
-      waitForCapacity: () => this.processor.waitForCapacity(),
-      onBatch: (topic, _received, raw) => {
-        const now = Date.now();
-        const dlqUrl = this.queue(topic).dlqUrl;
-        this.processor.admit(raw.map((m) => toDlqMessage(m, topic, dlqUrl, now)));
-      },
-      metrics: this.metrics,
+      waitForCapacity: () => processor.waitForCapacity(),
+      onBatch: (topic, messages) => processor.admit(messages.map((m) => toDlqMessage(m, topic))),
+      onPollDuration: (topic, seconds) => pollDuration.observe({ topic }, seconds),
+    });
+    this.lifecycle = new WorkerLifecycle({
+      name: 'DLQ processor',
       logger: deps.logger,
+      shutdownBudgetMs: this.options.shutdownBudgetMs,
+      polling,
+      tasks:
+        this.options.queueStatsIntervalMs > 0
+          ? [{ everyMs: this.options.queueStatsIntervalMs, run: () => void this.sample(), atStart: true }]
+          : [],
+      describe: () => ({ dlqs: this.options.queues.map((q) => q.topic), maxAttempts: this.options.maxAttempts }),
+      stopAdmitting: () => processor.stopAdmitting(),
+      drain: () => processor.drain(),
+      release: () => processor.release(),
     });
   }
 
   start(): void {
-    if (this.started || this.closing) return;
-    this.started = true;
-    this.pollers.start();
-    if (this.options.queueStatsIntervalMs > 0) {
-      void this.sample();
-      this.timer = setInterval(() => void this.sample(), this.options.queueStatsIntervalMs);
-    }
-    this.deps.logger.info(
-      { dlqs: this.options.queues.map((q) => q.topic), maxAttempts: this.options.maxAttempts },
-      'DLQ processor started',
-    );
+    this.lifecycle.start();
   }
 
   /** True until shutdown starts; for `/readyz`. */
   isHealthy(): boolean {
-    return !this.closing;
+    return !this.lifecycle.isClosing;
   }
 
   /**
@@ -104,25 +107,7 @@ export class DlqWorker {
    * the budget runs out goes back to its DLQ. Idempotent: every call awaits one close.
    */
   close(): Promise<CloseResult> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  private async shutdown(): Promise<CloseResult> {
-    const started = Date.now();
-    clearInterval(this.timer);
-    this.processor.stopAdmitting();
-    const inTime = await finishesWithin(
-      (async () => {
-        await this.pollers.stop();
-        await this.processor.drain();
-      })(),
-      this.options.shutdownBudgetMs,
-    );
-    const released = await this.processor.release();
-    const drained = inTime && released === 0;
-    this.deps.logger.info({ drained, released, ms: Date.now() - started }, 'DLQ processor stopped');
-    return { drained, released };
+    return this.lifecycle.close();
   }
 
   private queue(topic: string): DlqQueue {

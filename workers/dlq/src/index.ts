@@ -7,7 +7,7 @@ export {
   reasonLabel,
 } from './dlq-decision.js';
 export { formatAction, formatAge, formatDlqListings } from './dlq-listing-format.js';
-export { ATTEMPT_ATTRIBUTE, type DlqMessage, redriveAttributes, toDlqMessage } from './dlq-message.js';
+export { ATTEMPT_ATTRIBUTE, DLQ, type DlqMessage, redriveAttributes, toDlqMessage } from './dlq-message.js';
 export { createDlqMetrics, type DlqMetrics } from './dlq-metrics.js';
 export type { DlqMoveReport } from './dlq-move-report.js';
 export { DlqMover, type DlqMoverDeps, type DlqOutcome, type Quarantined } from './dlq-mover.js';
@@ -22,7 +22,6 @@ export {
   type DlqOptions,
   type DlqOptionsInput,
   type DlqQueue,
-  type DlqTuning,
   dlqOptionsSchema,
   dlqQueueSchema,
   MAX_DELAY_SECONDS,
@@ -30,7 +29,6 @@ export {
 } from './dlq-options.js';
 export { DlqProcessor, type DlqProcessorDeps } from './dlq-processor.js';
 export { type DlqService, startDlqService } from './dlq-service.js';
-export { type DlqSettings, dlqSettingsSchema, readDlqSettings } from './dlq-settings.js';
 export { DlqWorker, type DlqWorkerDeps } from './dlq-worker.js';
 export { OldestMessageTracker } from './oldest-message-tracker.js';
 export { openDlqOperator } from './open-dlq-operator.js';

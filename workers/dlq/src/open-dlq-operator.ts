@@ -1,8 +1,8 @@
-import type { LeanOpsConfig } from '@lean-ops/config';
-import { buildQuarantine, type ServiceEnvironment } from '@lean-ops/worker-ingest';
+import { dlqTuningOf, type LeanOpsConfig } from '@lean-ops/config';
+import { buildQuarantine, openSqsQueues, type ServiceEnvironment } from '@lean-ops/queue-worker';
+import { DLQ } from './dlq-message.js';
 import { DlqOperator } from './dlq-operator.js';
-import type { DlqTuning } from './dlq-options.js';
-import { resolveDlqQueues, sqsClientFor } from './dlq-queues.js';
+import { resolveDlqQueues } from './dlq-queues.js';
 
 /**
  * A `DlqOperator` for the deployment: the DLQ of `topic` (every topic's when omitted),
@@ -12,18 +12,20 @@ import { resolveDlqQueues, sqsClientFor } from './dlq-queues.js';
 export async function openDlqOperator(
   config: LeanOpsConfig,
   env: ServiceEnvironment,
-  tuning: DlqTuning = {},
   topic?: string,
 ): Promise<DlqOperator> {
-  const sqs = sqsClientFor(env);
+  const sqs = openSqsQueues(env);
   try {
-    const queues = await resolveDlqQueues(sqs, config, env, topic);
+    const queues = await resolveDlqQueues(sqs, config, topic);
     const topics = new Set(config.topics.map((t) => t.name));
     return new DlqOperator(
-      { ...tuning, queues },
+      { ...dlqTuningOf(config.dlq), queues },
       {
-        sqs,
-        quarantine: buildQuarantine(env, config.dataDir),
+        reader: sqs.reader,
+        sender: sqs.sender,
+        acknowledger: sqs.acknowledger,
+        depths: sqs.depths,
+        quarantine: buildQuarantine(env, config.dataDir, DLQ),
         isKnownTopic: (t) => topics.has(t),
         onClose: async () => sqs.destroy(),
       },

@@ -7,7 +7,8 @@ import { FirehoseSink, SqsAcknowledger } from '@lean-ops/aws';
 import { FileQuarantine } from '@lean-ops/local';
 import { createLogger } from '@lean-ops/logger';
 import { createRegistry, type Registry } from '@lean-ops/metrics';
-import { INGEST_CLIENT_SETTINGS, IngestWorker, sqsChecksumSettings } from '../src/index.js';
+import { HOT_PATH_CLIENT_SETTINGS, SqsMessageSource, sqsChecksumSettings } from '@lean-ops/queue-worker';
+import { IngestWorker } from '../src/index.js';
 import { InProcessTransport, telemetryBody } from './in-process-transport.js';
 
 /** The endpoint the bench stands in for: AWS over HTTPS (the transport answers in-process). */
@@ -30,8 +31,12 @@ export function sdkConfig(transport: InProcessTransport) {
 /** The worker's SDK clients, with the settings `lean-ops ingest` gives them, on an in-process transport. */
 export function benchClients(transport: InProcessTransport): { sqs: SQSClient; firehose: FirehoseClient } {
   return {
-    sqs: new SQSClient({ ...sdkConfig(transport), ...sqsChecksumSettings(BENCH_ENDPOINT), ...INGEST_CLIENT_SETTINGS }),
-    firehose: new FirehoseClient({ ...sdkConfig(transport), ...INGEST_CLIENT_SETTINGS }),
+    sqs: new SQSClient({
+      ...sdkConfig(transport),
+      ...sqsChecksumSettings(BENCH_ENDPOINT),
+      ...HOT_PATH_CLIENT_SETTINGS,
+    }),
+    firehose: new FirehoseClient({ ...sdkConfig(transport), ...HOT_PATH_CLIENT_SETTINGS }),
   };
 }
 
@@ -43,6 +48,7 @@ export function buildBenchWorker(
   const transport = new InProcessTransport(messages, telemetryBody, firstIndex);
   const { sqs, firehose } = benchClients(transport);
   const registry = createRegistry();
+  const logger = createLogger({ component: 'bench', level: 'warn', format: 'json' });
   const worker = new IngestWorker(
     {
       queues: [{ topic: 'telemetry', url: 'https://in-process.invalid/000000000000/telemetry' }],
@@ -52,13 +58,13 @@ export function buildBenchWorker(
       queueStatsIntervalMs: 0,
     },
     {
-      sqs,
+      source: new SqsMessageSource({ client: sqs, logger }),
       sink: new FirehoseSink({ client: firehose, streamForTopic: (t) => `raw-${t}` }),
       quarantine: new FileQuarantine({ dir: mkdtempSync(join(tmpdir(), 'bench-q-')) }),
       acknowledger: new SqsAcknowledger({ client: sqs }),
       isKnownTopic: (t) => t === 'telemetry',
       registry,
-      logger: createLogger({ component: 'bench', level: 'warn', format: 'json' }),
+      logger,
     },
   );
   return { worker, registry, transport };

@@ -12,10 +12,10 @@ import {
   transformMessage,
 } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
+import { claimedTopic, retryDelaySeconds } from '@lean-ops/queue-worker';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { IngestOptions } from './options.js';
 import { RecordBatcher } from './record-batcher.js';
-import { retryDelaySeconds } from './retry-delay.js';
 import { BREAKER_STATE_VALUE, isBrokenCircuitError, SinkBreaker } from './sink-breaker.js';
 
 export interface IngestPipelineDeps {
@@ -365,16 +365,5 @@ export class IngestPipeline {
     this.deps.metrics.inFlight.set(this.inFlight.size);
     this.deps.metrics.bufferedBytes.set(this.batcher.bufferedBytes);
     this.deps.metrics.heldRecords.set(this.held.length);
-  }
-}
-
-/** The topic a dropped message claimed, when its body is JSON with a string `topic`. */
-export function claimedTopic(body: string): string | null {
-  if (body.length > 1_048_576) return null;
-  try {
-    const topic = (JSON.parse(body) as { topic?: unknown } | null)?.topic;
-    return typeof topic === 'string' && topic.length <= 256 ? topic : null;
-  } catch {
-    return null;
   }
 }

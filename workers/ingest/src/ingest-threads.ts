@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Registry } from '@lean-ops/metrics';
-import type { CloseResult, IngestWorker } from './ingest-worker.js';
+import type { CloseResult } from '@lean-ops/queue-worker';
+import type { IngestWorker } from './ingest-worker.js';
 
 /**
  * Several ingest pipelines in one process, one per worker thread. One pipeline is bound

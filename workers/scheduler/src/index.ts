@@ -3,6 +3,7 @@ export {
   parseSchedulerOptions,
   type SchedulerOptions,
   type SchedulerOptionsInput,
+  schedulerOptionsOf,
   schedulerOptionsSchema,
 } from './options.js';
 export type { PipelineDeps } from './pipeline-deps.js';
@@ -18,7 +19,6 @@ export { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metri
 export { type SchedulerService, startSchedulerService } from './scheduler-service.js';
 export {
   readSchedulerEnvironment,
-  SCHEDULER_ENV,
   type SchedulerEnvironment,
   schedulerEnvironmentSchema,
 } from './service-environment.js';

@@ -1,39 +1,24 @@
+import { type LeanOpsConfig, schedulerTuningSchema, thresholdsSchema } from '@lean-ops/config';
 import { parseOptions, TOPIC_NAME_PATTERN } from '@lean-ops/core';
 import { z } from 'zod';
 
-export const schedulerOptionsSchema = z.strictObject({
+/**
+ * Options of the scheduler, validated once at start: what the deployment provides (Redis,
+ * the topics), the timer and the backlog rule, plus the tuning of the config's `scheduler`
+ * section (its defaults and rules are defined there, in packages/config).
+ */
+export const schedulerOptionsSchema = schedulerTuningSchema.safeExtend({
   /** Redis for BullMQ (ElastiCache in AWS: `rediss://…`). */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   /** Topics to run; one job scheduler each. */
   topics: z.array(z.string().regex(TOPIC_NAME_PATTERN)).min(1),
   /**
-   * Timer trigger per topic (contract §7: 15 minutes); the first tick comes at start-up
-   * (a catch-up run). 0 = no timer (event and manual triggers only). @defaultValue 900
+   * Timer trigger per topic; a deployment passes `thresholds.triggerIntervalSeconds`. The
+   * first tick comes at start-up (a catch-up run). 0 = no timer (event and manual triggers only).
    */
-  triggerIntervalSeconds: z.number().nonnegative().default(900),
-  /** Semantic records written above which another run starts at once. @defaultValue 10000 */
-  backlogRecords: z.number().int().nonnegative().default(10_000),
-  /** How often RAW snapshots are polled for the event trigger and lag metrics; 0 = off. @defaultValue 30 */
-  rawPollSeconds: z.number().nonnegative().default(30),
-  /** Runs of different topics in parallel (one per topic at most). @defaultValue 4 */
-  concurrency: z.number().int().positive().default(4),
-  /** Attempts per run; each retry resumes from the last completed step. @defaultValue 3 */
-  attempts: z.number().int().positive().default(3),
-  /** First retry delay, doubled per attempt. @defaultValue 10000 */
-  retryBackoffMs: z.number().int().nonnegative().default(10_000),
-  /** BullMQ job lock; a dead worker's run is picked up again after it lapses. @defaultValue 30000 */
-  lockDurationMs: z.number().int().positive().default(30_000),
-  /** How often BullMQ looks for runs of dead workers. @defaultValue 30000 */
-  stalledIntervalMs: z.number().int().positive().default(30_000),
-  /** Key prefix of every Redis key. @defaultValue "lean-ops" */
-  prefix: z.string().min(1).default('lean-ops'),
-  /** Runs kept per topic in the history. @defaultValue 50 */
-  historyLength: z.number().int().positive().default(50),
-  /**
-   * How long `close()` waits for active runs; after it they are left to be resumed by the
-   * next scheduler from their last completed step. @defaultValue 30000
-   */
-  shutdownBudgetMs: z.number().int().nonnegative().default(30_000),
+  triggerIntervalSeconds: z.number().nonnegative(),
+  /** `thresholds.backlogRecords`: semantic records written above which another run starts at once. */
+  backlogRecords: thresholdsSchema.shape.backlogRecords,
 });
 
 export type SchedulerOptionsInput = z.input<typeof schedulerOptionsSchema>;
@@ -41,4 +26,21 @@ export type SchedulerOptions = z.output<typeof schedulerOptionsSchema>;
 
 export function parseSchedulerOptions(input: unknown): SchedulerOptions {
   return parseOptions(schedulerOptionsSchema, input, 'scheduler options');
+}
+
+/**
+ * The scheduler's options of a deployment: every configured topic, the timer and backlog
+ * rule of `thresholds`, the `scheduler` section, and the Redis the deployment provides.
+ */
+export function schedulerOptionsOf(
+  config: Pick<LeanOpsConfig, 'topics' | 'thresholds' | 'scheduler'>,
+  redisUrl: string,
+): SchedulerOptionsInput {
+  return {
+    ...config.scheduler,
+    redisUrl,
+    topics: config.topics.map((t) => t.name),
+    triggerIntervalSeconds: config.thresholds.triggerIntervalSeconds,
+    backlogRecords: config.thresholds.backlogRecords,
+  };
 }

@@ -1,14 +1,21 @@
-import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchNotifier, GlueIcebergSnapshots, GlueJobRunner } from '@lean-ops/aws';
 import type { LeanOpsConfig } from '@lean-ops/config';
-import { type JobRunner, type LakeSnapshots, type Notifier, onceAsync, type PendingRecords } from '@lean-ops/core';
+import {
+  dataDirLayout,
+  type JobRunner,
+  type LakeSnapshots,
+  type Notifier,
+  onceAsync,
+  type PendingRecords,
+} from '@lean-ops/core';
 import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
 import { LogNotifier } from './log-notifier.js';
+import { schedulerOptionsOf } from './options.js';
 import { Scheduler } from './scheduler.js';
 import type { SchedulerEnvironment } from './service-environment.js';
 import { openStateStores } from './state-stores.js';
@@ -32,10 +39,10 @@ async function openEngine(config: LeanOpsConfig, env: SchedulerEnvironment, logg
   if (env.runner === 'local') {
     // This process owns the lake (DuckDB has one writer), so it also plays Firehose:
     // it commits the files the ingest worker's landing sink wrote into RAW.
-    const lake = await DuckDbLake.open({ path: join(config.dataDir, 'lake.duckdb') });
+    const lake = await DuckDbLake.open({ path: dataDirLayout(config.dataDir).lake });
     const committer = new LandingCommitter({
       lake,
-      landingDir: join(config.dataDir, 'landing'),
+      landingDir: dataDirLayout(config.dataDir).landing,
       topics: config.topics.map((t) => t.name),
       onError: (err) => logger.error({ err }, 'committing landed files to RAW failed; retrying'),
     });
@@ -100,24 +107,15 @@ export async function startSchedulerService(
     await syncConfigSchemas(config.topics, state.schemas, logger);
     const registry = createRegistry({ defaultLabels: { service: 'scheduler' } });
     createBaseMetrics(registry, 'scheduler', version);
-    const scheduler = await Scheduler.start(
-      {
-        redisUrl: env.redisUrl,
-        topics: config.topics.map((t) => t.name),
-        triggerIntervalSeconds: config.thresholds.triggerIntervalSeconds,
-        backlogRecords: config.thresholds.backlogRecords,
-        ...config.scheduler,
-      },
-      {
-        ...state,
-        jobs: engine.jobs,
-        snapshots: engine.snapshots,
-        pending: engine.snapshots,
-        notifier: engine.notifier,
-        registry,
-        logger,
-      },
-    );
+    const scheduler = await Scheduler.start(schedulerOptionsOf(config, env.redisUrl), {
+      ...state,
+      jobs: engine.jobs,
+      snapshots: engine.snapshots,
+      pending: engine.snapshots,
+      notifier: engine.notifier,
+      registry,
+      logger,
+    });
     const metrics = await startMetricsServer({ registry, port: config.metricsPort });
     logger.info({ metrics: `${metrics.url}/metrics`, runner: env.runner }, 'scheduler service ready');
     return {

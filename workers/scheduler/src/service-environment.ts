@@ -1,5 +1,5 @@
 import { readEnvironment } from '@lean-ops/config';
-import { ConfigError, DEFAULT_METRIC_NAMESPACE } from '@lean-ops/core';
+import { ConfigError, DEFAULT_METRIC_NAMESPACE, SCHEDULER_ENV } from '@lean-ops/core';
 import { z } from 'zod';
 
 /**
@@ -36,22 +36,8 @@ export const schedulerEnvironmentSchema = z.strictObject({
 
 export type SchedulerEnvironment = z.output<typeof schedulerEnvironmentSchema>;
 
-export const SCHEDULER_ENV: Readonly<Record<keyof SchedulerEnvironment, string>> = {
-  redisUrl: 'LEAN_OPS_REDIS_URL',
-  runner: 'LEAN_OPS_RUNNER',
-  dynamodbEndpoint: 'LEAN_OPS_DYNAMODB_ENDPOINT',
-  checkpointsTable: 'LEAN_OPS_CHECKPOINTS_TABLE',
-  schemasTable: 'LEAN_OPS_SCHEMAS_TABLE',
-  driftTable: 'LEAN_OPS_DRIFT_TABLE',
-  glueCurationJob: 'LEAN_OPS_GLUE_CURATION_JOB',
-  glueSemanticJob: 'LEAN_OPS_GLUE_SEMANTIC_JOB',
-  jobResultsUri: 'LEAN_OPS_JOB_RESULTS_URI',
-  rawDatabase: 'LEAN_OPS_RAW_DATABASE',
-  curatedDatabase: 'LEAN_OPS_CURATED_DATABASE',
-  semanticDatabase: 'LEAN_OPS_SEMANTIC_DATABASE',
-  cloudwatchNamespace: 'LEAN_OPS_CLOUDWATCH_NAMESPACE',
-  region: 'AWS_REGION',
-};
+// The variable names are the contract's: a key the schema has and the contract lacks fails to compile.
+const ENV: Readonly<Record<keyof SchedulerEnvironment, string>> = SCHEDULER_ENV;
 
 const GLUE_REQUIRED = [
   'glueCurationJob',
@@ -67,13 +53,13 @@ export function readSchedulerEnvironment(
   env: NodeJS.ProcessEnv,
   overrides: Partial<Record<keyof SchedulerEnvironment, unknown>> = {},
 ): SchedulerEnvironment {
-  const parsed = readEnvironment('scheduler environment', schedulerEnvironmentSchema, SCHEDULER_ENV, env, overrides);
+  const parsed = readEnvironment('scheduler environment', schedulerEnvironmentSchema, ENV, env, overrides);
   if (parsed.runner === 'glue') {
     const missing = GLUE_REQUIRED.filter((key) => parsed[key] === undefined);
     if (missing.length > 0) {
       throw new ConfigError(
         'scheduler environment',
-        missing.map((key) => `${SCHEDULER_ENV[key]}: required when LEAN_OPS_RUNNER=glue`),
+        missing.map((key) => `${ENV[key]}: required when ${ENV.runner}=glue`),
       );
     }
   }

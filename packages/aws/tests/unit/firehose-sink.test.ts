@@ -133,7 +133,6 @@ describe('Class: FirehoseSink', () => {
         setTimeout(() => controller.abort(), 20);
         return response(2, [1]);
       });
-      const started = Date.now();
 
       // Act
       const result = await sink({ baseDelayMs: 30_000, maxDelayMs: 30_000 }).putBatch(
@@ -141,8 +140,7 @@ describe('Class: FirehoseSink', () => {
         controller.signal,
       );
 
-      // Assess
-      expect(Date.now() - started).toBeLessThan(5_000);
+      // Assess (had the abort not cut the 30 s backoff short, the test's 5 s limit would fail it)
       expect(result.failed).toEqual([{ index: 1, code: 'AbortError', message: expect.any(String) }]);
       expect(sentCalls()).toHaveLength(1);
     });

@@ -77,7 +77,6 @@ describe('Class: GlueJobRunner', () => {
     glue.on(GetJobRunCommand).resolves({ JobRun: { Id: 'jr_1', JobRunState: 'RUNNING' } });
     glue.on(BatchStopJobRunCommand).resolves({ SuccessfulSubmissions: [{ JobName: JOB, JobRunId: 'jr_1' }] });
     const { runner } = newRunner({ timeoutMs: 200 });
-    const started = Date.now();
 
     // Act
     const act = runner.runCuration(REQUEST);
@@ -85,7 +84,6 @@ describe('Class: GlueJobRunner', () => {
     // Assess
     await expect(act).rejects.toThrow(JobFailedError);
     await expect(act).rejects.toThrow(`job ${JOB} run jr_1 (topic telemetry): timed out after 200 ms; run stopped`);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(stopCalls()).toEqual([{ JobName: JOB, JobRunIds: ['jr_1'] }]);
   });
 

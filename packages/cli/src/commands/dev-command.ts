@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { DEFAULT_DATA_DIR, dataDirLayout } from '@lean-ops/core';
 import { auditPassed, DevStack, formatAudit, formatAuditVerdict, ProgressView, startStatusServer } from '@lean-ops/dev';
 import { createLogger } from '@lean-ops/logger';
 import { type Command, Option } from 'commander';
@@ -37,7 +37,7 @@ export function registerDevCommand(program: Command): void {
       'run the whole pipeline on this machine: SQS, ingest, DLQ processor, scheduler, DuckDB lake, simulator',
     )
     .option('-c, --config <file>', 'topics and schemas (default: the built-in three-topic demo)')
-    .option('--data-dir <dir>', 'lake, landing files, quarantine, state, ledger, dev.log', '.lean-ops')
+    .option('--data-dir <dir>', 'lake, landing files, quarantine, state, ledger, dev.log', DEFAULT_DATA_DIR)
     .option('--rate <n>', 'simulated messages per second; 0 = no simulator, your own SQS clients feed it', '50')
     .option('--devices <n>', 'simulated devices', '20')
     .option(
@@ -69,7 +69,7 @@ export function registerDevCommand(program: Command): void {
         'Your own clients: export the AWS_ENDPOINT_URL_SQS line printed at start (see docs/dev.md).',
     )
     .action(async (flags: DevFlags) => {
-      const logFile = join(flags.dataDir, 'dev.log');
+      const logFile = dataDirLayout(flags.dataDir).devLog;
       mkdirSync(flags.dataDir, { recursive: true });
       const logger = createLogger({
         component: 'dev',

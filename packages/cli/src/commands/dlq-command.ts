@@ -1,14 +1,8 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@lean-ops/config';
 import { createLogger } from '@lean-ops/logger';
-import {
-  type DlqOperator,
-  formatDlqListings,
-  openDlqOperator,
-  readDlqSettings,
-  startDlqService,
-} from '@lean-ops/worker-dlq';
-import { exitOnShutdownSignals, readServiceEnvironment } from '@lean-ops/worker-ingest';
+import { exitOnShutdownSignals, readServiceEnvironment } from '@lean-ops/queue-worker';
+import { DLQ, type DlqOperator, formatDlqListings, openDlqOperator, startDlqService } from '@lean-ops/worker-dlq';
 import { type Command, InvalidArgumentError } from 'commander';
 import { VERSION } from '../version.js';
 
@@ -40,20 +34,26 @@ function withDeployment(command: Command): Command {
     .option('--max-attempts <n>', 'redrives before quarantine as dlq:max_attempts (env LEAN_OPS_DLQ_MAX_ATTEMPTS)');
 }
 
-/** The deployment as the ingest worker sees it, plus the DLQ settings. */
+/** The deployment as the ingest worker sees it; the flags set keys of the config's `dlq` section. */
 function deployment(flags: DlqFlags) {
   const env = { ...process.env };
   if (flags.dataDir) env.LEAN_OPS_DATA_DIR = resolve(flags.dataDir);
-  const config = loadConfig({ file: flags.config, env });
-  const service = readServiceEnvironment(env, { sqsEndpoint: flags.sqsEndpoint });
-  const settings = readDlqSettings(env, { maxAttempts: flags.maxAttempts, metricsPort: flags.metricsPort });
-  return { config, service, settings };
+  const config = loadConfig({
+    file: flags.config,
+    env,
+    overrides: [
+      { flag: '--max-attempts', path: ['dlq', 'maxAttempts'], value: flags.maxAttempts },
+      { flag: '--metrics-port', path: ['dlq', 'metricsPort'], value: flags.metricsPort },
+    ],
+  });
+  const service = readServiceEnvironment(DLQ, env, { sqsEndpoint: flags.sqsEndpoint });
+  return { config, service };
 }
 
 /** Opens the operator for `flags.topic` (every topic without one), runs `use`, closes it. */
 async function withOperator(flags: DlqFlags, use: (operator: DlqOperator) => Promise<void>): Promise<void> {
-  const { config, service, settings } = deployment(flags);
-  const operator = await openDlqOperator(config, service, settings.tuning, flags.topic);
+  const { config, service } = deployment(flags);
+  const operator = await openDlqOperator(config, service, flags.topic);
   try {
     await use(operator);
   } finally {
@@ -80,13 +80,13 @@ export function registerDlqCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nQueues: as for `lean-ops ingest` (LEAN_OPS_QUEUES, or <LEAN_OPS_QUEUE_PREFIX><topic> and <name>-dlq).\n' +
-        'Backoff: LEAN_OPS_DLQ_BACKOFF_BASE_SECONDS (default 60), LEAN_OPS_DLQ_BACKOFF_MAX_SECONDS (default 900).\n' +
+        'Tuning: the "dlq" section of the config file; LEAN_OPS_DLQ_BACKOFF_BASE_SECONDS, LEAN_OPS_DLQ_BACKOFF_MAX_SECONDS win over it.\n' +
         'SIGTERM/SIGINT: stop receiving, finish what is in flight within the shutdown budget; a second signal exits at once.',
     )
     .action(async (flags: DlqFlags) => {
-      const { config, service, settings } = deployment(flags);
+      const { config, service } = deployment(flags);
       const logger = createLogger({ component: 'dlq', level: config.logLevel });
-      const running = await startDlqService(config, service, logger, VERSION, settings);
+      const running = await startDlqService(config, service, logger, VERSION);
       exitOnShutdownSignals(() => running.close(), logger);
       await new Promise<never>(() => {});
     });

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@lean-ops/config';
 import { createLogger } from '@lean-ops/logger';
-import { exitOnShutdownSignals, readServiceEnvironment, startIngestService } from '@lean-ops/worker-ingest';
+import { exitOnShutdownSignals, readServiceEnvironment } from '@lean-ops/queue-worker';
+import { INGEST, startIngestService } from '@lean-ops/worker-ingest';
 import type { Command } from 'commander';
 import { VERSION } from '../version.js';
 
@@ -32,9 +33,12 @@ export function registerIngestCommand(program: Command): void {
     .action(async (flags: IngestFlags) => {
       const env = { ...process.env };
       if (flags.dataDir) env.LEAN_OPS_DATA_DIR = resolve(flags.dataDir);
-      if (flags.metricsPort) env.LEAN_OPS_METRICS_PORT = flags.metricsPort;
-      const config = loadConfig({ file: flags.config, env });
-      const service = readServiceEnvironment(env, { sink: flags.sink, sqsEndpoint: flags.sqsEndpoint });
+      const config = loadConfig({
+        file: flags.config,
+        env,
+        overrides: [{ flag: '--metrics-port', path: ['metricsPort'], value: flags.metricsPort }],
+      });
+      const service = readServiceEnvironment(INGEST, env, { sink: flags.sink, sqsEndpoint: flags.sqsEndpoint });
       const logger = createLogger({ component: 'ingest', level: config.logLevel });
       const running = await startIngestService(config, service, logger, VERSION);
       exitOnShutdownSignals(() => running.close(), logger);

@@ -1,5 +1,5 @@
-import { join, resolve } from 'node:path';
-import { ConfigError, type QuarantineEntry, TOPIC_NAME_PATTERN } from '@lean-ops/core';
+import { resolve } from 'node:path';
+import { ConfigError, DEFAULT_DATA_DIR, dataDirLayout, type QuarantineEntry, TOPIC_NAME_PATTERN } from '@lean-ops/core';
 import { auditPassed, auditPipeline, formatAudit, formatAuditVerdict } from '@lean-ops/dev';
 import { readJsonlTree, startDynamoDbLocal } from '@lean-ops/local';
 import { schedulerEnvironmentSchema } from '@lean-ops/worker-scheduler';
@@ -13,7 +13,7 @@ type Layer = (typeof LAYERS)[number];
 const ALL_TOPIC_LAYERS: readonly Layer[] = ['quarantine', 'drift'];
 const FORMATS = ['jsonl', 'csv'] as const;
 
-const DATA_DIR = ['--data-dir <dir>', 'the local data folder of lean-ops dev', '.lean-ops'] as const;
+const DATA_DIR = ['--data-dir <dir>', 'the local data folder of lean-ops dev', DEFAULT_DATA_DIR] as const;
 
 /** `lean-ops audit`, `lean-ops export`, `lean-ops query`: the local lake after (or between) dev runs. */
 export function registerLakeCommands(program: Command): void {
@@ -33,10 +33,11 @@ export function registerLakeCommands(program: Command): void {
             "SELECT DISTINCT replace(table_name, '_staging', '') AS t FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY t",
           )
         ).map((r) => r.t);
+        const layout = dataDirLayout(resolve(flags.dataDir));
         const report = await auditPipeline({
-          ledgerPath: flags.ledger ?? join(resolve(flags.dataDir), 'ledger.jsonl'),
+          ledgerPath: flags.ledger ?? layout.ledger,
           lake,
-          quarantineDir: join(resolve(flags.dataDir), 'quarantine'),
+          quarantineDir: layout.quarantine,
           topics,
         });
         print(flags.json ? JSON.stringify(report, null, 2) : `${formatAudit(report)}\n${formatAuditVerdict(report)}`);
@@ -129,7 +130,7 @@ function layerQuery(layer: Exclude<Layer, 'quarantine' | 'drift'>, topic: string
  */
 async function quarantineRows(dataDir: string, topic: string | undefined): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
-  for await (const entry of readJsonlTree<QuarantineEntry>(join(resolve(dataDir), 'quarantine'))) {
+  for await (const entry of readJsonlTree<QuarantineEntry>(dataDirLayout(resolve(dataDir)).quarantine)) {
     if (topic === undefined || quarantinedFor(entry, topic)) rows.push({ ...entry });
   }
   return rows;
@@ -142,7 +143,7 @@ function quarantinedFor(entry: QuarantineEntry, topic: string): boolean {
 
 /** The drift log lives in DynamoDB Local's files under the data dir: start it, read, stop. */
 async function driftRows(dataDir: string, topic: string | undefined): Promise<Record<string, unknown>[]> {
-  const dynamo = await startDynamoDbLocal({ path: join(resolve(dataDir), 'state') });
+  const dynamo = await startDynamoDbLocal({ path: dataDirLayout(resolve(dataDir)).state });
   try {
     // The table names and region lean-ops dev uses: the scheduler's defaults.
     const env = schedulerEnvironmentSchema.parse({ dynamodbEndpoint: dynamo.endpoint });

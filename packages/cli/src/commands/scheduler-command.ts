@@ -1,5 +1,5 @@
 import { createLogger } from '@lean-ops/logger';
-import { exitOnShutdownSignals } from '@lean-ops/worker-ingest';
+import { exitOnShutdownSignals } from '@lean-ops/queue-worker';
 import { startSchedulerService } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
 import { VERSION } from '../version.js';
@@ -21,8 +21,9 @@ export function registerSchedulerCommand(program: Command): void {
         'then resume from their last completed step in the next scheduler.',
     )
     .action(async (flags: SchedulerFlags & { metricsPort?: string }) => {
-      if (flags.metricsPort) process.env.LEAN_OPS_METRICS_PORT = flags.metricsPort;
-      const { config, env } = schedulerContext(flags);
+      const { config, env } = schedulerContext(flags, [
+        { flag: '--metrics-port', path: ['metricsPort'], value: flags.metricsPort },
+      ]);
       const logger = createLogger({ component: 'scheduler', level: config.logLevel });
       const service = await startSchedulerService(config, env, logger, VERSION);
       exitOnShutdownSignals(() => service.close(), logger);

@@ -1,13 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type LeanOpsConfig, loadConfig } from '@lean-ops/config';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CONFIG_FILE_NAMES, type ConfigOverride, type LeanOpsConfig, loadConfig } from '@lean-ops/config';
+import { DEFAULT_DATA_DIR, dataDirLayout } from '@lean-ops/core';
+import { readRunningDev } from '@lean-ops/local';
 import {
   openStateStores,
   RunQueue,
   readSchedulerEnvironment,
   type SchedulerEnvironment,
   type StateStores,
-  schedulerOptionsSchema,
 } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
 
@@ -28,53 +29,43 @@ export function withSchedulerFlags(command: Command): Command {
     .option('--data-dir <dir>', 'local lake folder (env LEAN_OPS_DATA_DIR)');
 }
 
-/** What a running `lean-ops dev` wrote into its data dir (`dev.json`). */
-interface DevRuntime {
-  readonly pid: number;
-  readonly redis: string;
-  readonly dynamodb: string;
-  readonly schedulerPrefix: string;
-}
-
-/** The running `lean-ops dev` of `dataDir`, if its process is alive. */
-function runningDev(dataDir: string): DevRuntime | undefined {
-  try {
-    const dev = JSON.parse(readFileSync(join(dataDir, 'dev.json'), 'utf8')) as DevRuntime;
-    process.kill(dev.pid, 0);
-    return dev;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Config file + scheduler environment, flags winning over environment variables. With
  * neither, a `lean-ops dev` running on the data dir provides Redis and DynamoDB Local, so
  * `lean-ops drift list` and friends work against `npm start` as they do against AWS.
  */
-export function schedulerContext(flags: SchedulerFlags): {
+export function schedulerContext(
+  flags: SchedulerFlags,
+  overrides: readonly ConfigOverride[] = [],
+): {
   config: LeanOpsConfig;
   env: SchedulerEnvironment;
   prefix: string;
 } {
   const processEnv = { ...process.env };
   if (flags.dataDir) processEnv.LEAN_OPS_DATA_DIR = resolve(flags.dataDir);
-  const dev = runningDev(resolve(processEnv.LEAN_OPS_DATA_DIR ?? '.lean-ops'));
-  const config = loadConfig({ file: flags.config ?? (dev ? devConfigFile(processEnv) : undefined), env: processEnv });
+  const dev = readRunningDev(resolve(processEnv.LEAN_OPS_DATA_DIR ?? DEFAULT_DATA_DIR));
+  // On the running dev's Redis its runs carry its prefix, unless the config names one.
+  const devPrefix = dev && !flags.redisUrl ? dev.schedulerPrefix : undefined;
+  const config = loadConfig({
+    file: flags.config ?? (dev ? devConfigFile(processEnv) : undefined),
+    env: processEnv,
+    overrides,
+    ...(devPrefix ? { defaults: { scheduler: { prefix: devPrefix } } } : {}),
+  });
   const env = readSchedulerEnvironment(processEnv, {
     redisUrl: flags.redisUrl ?? (processEnv.LEAN_OPS_REDIS_URL ? undefined : dev?.redis),
     dynamodbEndpoint: flags.dynamodbEndpoint ?? (processEnv.LEAN_OPS_DYNAMODB_ENDPOINT ? undefined : dev?.dynamodb),
     runner: flags.runner,
   });
-  const prefix = String(config.scheduler.prefix ?? (dev && !flags.redisUrl ? dev.schedulerPrefix : 'lean-ops'));
-  return { config, env, prefix };
+  return { config, env, prefix: config.scheduler.prefix };
 }
 
 /** The config a running dev uses when none is given: the demo it wrote, unless a file is configured. */
 function devConfigFile(env: NodeJS.ProcessEnv): string | undefined {
   if (env.LEAN_OPS_CONFIG) return undefined;
-  const demo = join(resolve(env.LEAN_OPS_DATA_DIR ?? '.lean-ops'), 'demo.config.json');
-  const local = ['lean-ops.config.json', 'lean-ops.config.yaml', 'lean-ops.config.yml'].some((f) => existsSync(f));
+  const demo = dataDirLayout(resolve(env.LEAN_OPS_DATA_DIR ?? DEFAULT_DATA_DIR)).demoConfig;
+  const local = CONFIG_FILE_NAMES.some((f) => existsSync(f));
   return local || !existsSync(demo) ? undefined : demo;
 }
 
@@ -101,9 +92,7 @@ export function runQueueFor(
   config: LeanOpsConfig,
   prefix: string,
 ): RunQueue {
-  const { attempts, retryBackoffMs } = schedulerOptionsSchema
-    .pick({ attempts: true, retryBackoffMs: true })
-    .parse({ attempts: config.scheduler.attempts, retryBackoffMs: config.scheduler.retryBackoffMs });
+  const { attempts, retryBackoffMs } = config.scheduler;
   return new RunQueue({ connection, prefix, attempts, retryBackoffMs });
 }
 

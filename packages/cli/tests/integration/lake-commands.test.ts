@@ -14,8 +14,8 @@ import {
 } from '@lean-ops/core';
 import { DuckDbLake } from '@lean-ops/lake';
 import { FileQuarantine, startDynamoDbLocal } from '@lean-ops/local';
+import { claimedTopic } from '@lean-ops/queue-worker';
 import { LedgerWriter, type NotSentLedgerEntry, type SentLedgerEntry } from '@lean-ops/simulator';
-import { claimedTopic } from '@lean-ops/worker-ingest';
 import { openStateStores, schedulerEnvironmentSchema } from '@lean-ops/worker-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
 

@@ -62,12 +62,61 @@ describe('CLI: lean-ops', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  /** Writes `config` as lean-ops.config.json into a fresh folder and runs `lean-ops config check` there. */
+  async function configCheck(config: unknown) {
+    const dir = mkdtempSync(join(tmpdir(), 'lean-ops-cli-'));
+    writeFileSync(join(dir, 'lean-ops.config.json'), JSON.stringify(config));
+    return cli(['config', 'check'], {}, dir);
+  }
+
+  // Each test spawns the CLI (a few seconds through tsx on a loaded machine): a roomier timeout, no timed assertion.
+  it('config check: exits 2 naming a bad setting of a service section', { timeout: 30_000 }, async () => {
+    const { code, stderr } = await configCheck({ topics: { a: {} }, ingest: { pollersPerQueue: -1 } });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/ingest\.pollersPerQueue: .*\(got -1\)/);
+  });
+
+  it('config check: refuses unknown section keys, scheduler.backlogRecords included, listing each', {
+    timeout: 30_000,
+  }, async () => {
+    const { code, stderr } = await configCheck({
+      topics: { a: {} },
+      ingest: { pollersPerQeue: 2 },
+      dlq: { backoffBaseSeconds: 120, backoffMaxSeconds: 60 },
+      scheduler: { backlogRecords: 5 },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/ingest\.pollersPerQeue: unknown key/);
+    expect(stderr).toMatch(/dlq\.backoffBaseSeconds: must not exceed backoffMaxSeconds/);
+    expect(stderr).toMatch(/scheduler\.backlogRecords: unknown key/);
+  });
+
+  it('config check: prints every section resolved, defaults applied', { timeout: 30_000 }, async () => {
+    const { code, stdout } = await configCheck({ topics: { a: {} }, ingest: { pollersPerQueue: 8 } });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ingest:\n(?: {2}.*\n)*? {2}pollersPerQueue: 8$/m);
+    expect(stdout).toMatch(/^dlq:\n(?: {2}.*\n)*? {2}maxAttempts: 5$/m);
+    expect(stdout).toMatch(/^scheduler:\n(?: {2}.*\n)*? {2}prefix: lean-ops$/m);
+  });
+
+  it('dlq run: a bad flag fails config loading, named with the key it sets', { timeout: 30_000 }, async () => {
+    const { code, stderr } = await cli(['dlq', 'run', '--max-attempts', 'many', '--metrics-port', '70000'], {
+      LEAN_OPS_TOPICS: 't',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--max-attempts \(dlq\.maxAttempts: .*\(got "many"\)/);
+    expect(stderr).toMatch(/--metrics-port \(dlq\.metricsPort: .*\(got 70000\)/);
+  });
+
   it('config check --json: prints the resolved configuration', async () => {
     const { code, stdout } = await cli(['config', 'check', '--json'], { LEAN_OPS_TOPICS: 'telemetry' });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
       topics: [{ name: 'telemetry' }],
       thresholds: { backlogRecords: 10_000 },
+      ingest: { pollersPerQueue: 4 },
+      dlq: { metricsPort: 9465 },
+      scheduler: { attempts: 3 },
     });
   });
 });

@@ -82,6 +82,82 @@ describe('Function: loadConfig', () => {
   it('needs no file when LEAN_OPS_TOPICS is set', () =>
     expect(loadConfig({ cwd: folder(), env: { LEAN_OPS_TOPICS: 'telemetry' } }).topics).toHaveLength(1));
 
+  it('types every section, defaults applied', () => {
+    const config = loadConfig({ cwd: folder({ 'lean-ops.config.json': json(minimal) }), env: {} });
+    expect(config.ingest).toMatchObject({ threads: 1, pollersPerQueue: 4, lingerMs: 200, shutdownBudgetMs: 30_000 });
+    expect(config.dlq).toMatchObject({
+      maxAttempts: 5,
+      backoffBaseSeconds: 60,
+      backoffMaxSeconds: 900,
+      metricsPort: 9465,
+    });
+    expect(config.scheduler).toMatchObject({
+      rawPollSeconds: 30,
+      attempts: 3,
+      retryBackoffMs: 10_000,
+      prefix: 'lean-ops',
+    });
+  });
+
+  it('reads the sections from the file', () => {
+    const cwd = folder({
+      'lean-ops.config.json': json({
+        ...minimal,
+        ingest: { pollersPerQueue: 8 },
+        dlq: { maxAttempts: 2 },
+        scheduler: { concurrency: 1 },
+      }),
+    });
+    const config = loadConfig({ cwd, env: {} });
+    expect([config.ingest.pollersPerQueue, config.dlq.maxAttempts, config.scheduler.concurrency]).toEqual([8, 2, 1]);
+  });
+
+  it('sets the dlq section from LEAN_OPS_DLQ_* over the file', () => {
+    const cwd = folder({
+      'lean-ops.config.json': json({ ...minimal, dlq: { maxAttempts: 8, backoffMaxSeconds: 600 } }),
+    });
+    const config = loadConfig({
+      cwd,
+      env: {
+        LEAN_OPS_DLQ_MAX_ATTEMPTS: '7',
+        LEAN_OPS_DLQ_BACKOFF_BASE_SECONDS: '0',
+        LEAN_OPS_DLQ_METRICS_PORT: '9999',
+      },
+    });
+    expect(config.dlq).toMatchObject({
+      maxAttempts: 7,
+      backoffBaseSeconds: 0,
+      backoffMaxSeconds: 600,
+      metricsPort: 9999,
+    });
+  });
+
+  it('lets overrides (flags) win over the environment, and names them as sources', () => {
+    const config = loadConfig({
+      cwd: folder({ 'lean-ops.config.json': json(minimal) }),
+      env: { LEAN_OPS_DLQ_MAX_ATTEMPTS: '7' },
+      overrides: [
+        { flag: '--max-attempts', path: ['dlq', 'maxAttempts'], value: '2' },
+        { flag: '--metrics-port', path: ['dlq', 'metricsPort'], value: undefined },
+      ],
+    });
+    expect(config.dlq.maxAttempts).toBe(2);
+    expect(config.dlq.metricsPort).toBe(9465);
+    expect(config.sources).toContain('--max-attempts');
+    expect(config.sources).not.toContain('--metrics-port');
+  });
+
+  it("puts a process's defaults beneath the file, key by key", () => {
+    const defaults = { scheduler: { prefix: 'lean-ops-dev', rawPollSeconds: 1 } };
+    const plain = loadConfig({ cwd: folder({ 'lean-ops.config.json': json(minimal) }), env: {}, defaults });
+    expect(plain.scheduler).toMatchObject({ prefix: 'lean-ops-dev', rawPollSeconds: 1 });
+    const cwd = folder({ 'lean-ops.config.json': json({ ...minimal, scheduler: { rawPollSeconds: 5 } }) });
+    expect(loadConfig({ cwd, env: {}, defaults }).scheduler).toMatchObject({
+      prefix: 'lean-ops-dev',
+      rawPollSeconds: 5,
+    });
+  });
+
   it('uses --config over LEAN_OPS_CONFIG', () => {
     const cwd = folder({ 'a.json': json({ topics: { a: {} } }), 'b.json': json({ topics: { b: {} } }) });
     expect(loadConfig({ cwd, env: { LEAN_OPS_CONFIG: 'b.json' }, file: 'a.json' }).topics[0]?.name).toBe('a');
@@ -112,6 +188,58 @@ describe('Function: loadConfig — each invalid case names the key', () => {
     ],
     ['unknown threshold', file({ ...minimal, thresholds: { backlog: 1 } }), {}, /thresholds\.backlog: unknown key/],
     ['bad log level', file({ ...minimal, logLevel: 'loud' }), {}, /logLevel: .*"loud"/],
+    [
+      'ingest setting out of range',
+      file({ ...minimal, ingest: { pollersPerQueue: -1 } }),
+      {},
+      /ingest\.pollersPerQueue: .*>=1.*\(got -1\)/,
+    ],
+    [
+      'unknown ingest key',
+      file({ ...minimal, ingest: { pollersPerQeue: 2 } }),
+      {},
+      /ingest\.pollersPerQeue: unknown key/,
+    ],
+    [
+      'ingest heartbeat not below the visibility timeout',
+      file({ ...minimal, ingest: { visibilityTimeoutSeconds: 10, heartbeatIntervalMs: 10_000 } }),
+      {},
+      /ingest\.heartbeatIntervalMs: must be less than visibilityTimeoutSeconds × 1000 \(10000\)/,
+    ],
+    ['ingest section not an object', file({ ...minimal, ingest: 4 }), {}, /ingest: .*expected object/],
+    [
+      'dlq backoff base above its cap',
+      file({ ...minimal, dlq: { backoffBaseSeconds: 120, backoffMaxSeconds: 60 } }),
+      {},
+      /dlq\.backoffBaseSeconds: must not exceed backoffMaxSeconds/,
+    ],
+    ['dlq backoff beyond SQS', file({ ...minimal, dlq: { backoffMaxSeconds: 901 } }), {}, /dlq\.backoffMaxSeconds: /],
+    ['unknown dlq key', file({ ...minimal, dlq: { attempts: 3 } }), {}, /dlq\.attempts: unknown key/],
+    [
+      'scheduler.backlogRecords (thresholds.backlogRecords is the one setting)',
+      file({ ...minimal, scheduler: { backlogRecords: 5 } }),
+      {},
+      /scheduler\.backlogRecords: unknown key/,
+    ],
+    [
+      'scheduler.triggerIntervalSeconds (a threshold)',
+      file({ ...minimal, scheduler: { triggerIntervalSeconds: 5 } }),
+      {},
+      /scheduler\.triggerIntervalSeconds: unknown key/,
+    ],
+    ['scheduler attempts of 0', file({ ...minimal, scheduler: { attempts: 0 } }), {}, /scheduler\.attempts: .*>0/],
+    [
+      'LEAN_OPS_DLQ_* not an integer',
+      file(minimal),
+      { LEAN_OPS_DLQ_BACKOFF_BASE_SECONDS: '1.5' },
+      /LEAN_OPS_DLQ_BACKOFF_BASE_SECONDS \(dlq\.backoffBaseSeconds: .*expected int/,
+    ],
+    [
+      'LEAN_OPS_DLQ_METRICS_PORT out of range',
+      file(minimal),
+      { LEAN_OPS_DLQ_METRICS_PORT: '70000' },
+      /LEAN_OPS_DLQ_METRICS_PORT \(dlq\.metricsPort: /,
+    ],
     ['port out of range', file({ ...minimal, metricsPort: 70_000 }), {}, /metricsPort: /],
     [
       'unknown column type',
@@ -179,6 +307,22 @@ describe('Function: loadConfig — each invalid case names the key', () => {
 
   it('names a missing --config file', () =>
     expect(errorOf({}, {}, 'missing.yaml')).toMatch(/--config:\n {2}- config file .*missing\.yaml does not exist/));
+
+  it('names the flag of a bad override', () => {
+    const message = (() => {
+      try {
+        loadConfig({
+          cwd: folder(file(minimal)),
+          env: {},
+          overrides: [{ flag: '--max-attempts', path: ['dlq', 'maxAttempts'], value: 'many' }],
+        });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(message).toMatch(/--max-attempts \(dlq\.maxAttempts: .*\(got "many"\)/);
+  });
 
   it('lists every problem, not just the first', () => {
     const message = errorOf(file({ ...minimal, logLevel: 'x', metricsPort: 'y' }));

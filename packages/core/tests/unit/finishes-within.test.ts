@@ -1,23 +1,46 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { finishesWithin } from '../../src/index.js';
 
+/** Work that ends after `ms` of (fake) time. */
+const workOf = (ms: number) => {
+  const state = { done: false };
+  const work = new Promise<void>((r) =>
+    setTimeout(() => {
+      state.done = true;
+      r();
+    }, ms),
+  );
+  return { work, state };
+};
+
 describe('Function: finishesWithin', () => {
-  it('is true when the work ends within the budget', async () => {
-    await expect(finishesWithin(new Promise((r) => setTimeout(r, 5)), 1_000)).resolves.toBe(true);
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is true when the work ends within the budget, and clears its timer', async () => {
+    const { work } = workOf(999);
+    const result = finishesWithin(work, 1_000);
+
+    await vi.advanceTimersByTimeAsync(999);
+
+    await expect(result).resolves.toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('is false when the budget runs out first, and the work goes on', async () => {
-    let done = false;
-    const work = new Promise<void>((r) =>
-      setTimeout(() => {
-        done = true;
-        r();
-      }, 50),
-    );
-    await expect(finishesWithin(work, 5)).resolves.toBe(false);
-    expect(done).toBe(false);
-    await work;
-    expect(done).toBe(true);
+    const { work, state } = workOf(50);
+    const result = finishesWithin(work, 49);
+
+    await vi.advanceTimersByTimeAsync(49);
+
+    await expect(result).resolves.toBe(false);
+    expect(state.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(state.done).toBe(true);
   });
 
   it('passes on the work failing within the budget', async () => {

@@ -8,6 +8,7 @@ import { DuckDbLake, LandingCommitter } from '@lean-ops/lake';
 import { type EmbeddedSqs, FileQuarantine, LandingSink, LOCAL_CREDENTIALS, startEmbeddedSqs } from '@lean-ops/local';
 import { createLogger } from '@lean-ops/logger';
 import { createRegistry } from '@lean-ops/metrics';
+import { SqsMessageSource } from '@lean-ops/queue-worker';
 import { readLedger, runSimulation, type SimulationOptionsInput } from '@lean-ops/simulator';
 import { IngestWorker } from '@lean-ops/worker-ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ describe('auditPipeline over real runs of the simulator and the ingest worker', 
     ingest = new IngestWorker(
       { queues, pollersPerQueue: 1, waitTimeSeconds: 1, lingerMs: 20, shutdownBudgetMs: 5_000 },
       {
-        sqs: client,
+        source: new SqsMessageSource({ client, logger: createLogger({ component: 'test', level: 'silent' }) }),
         sink: new LandingSink({ dir: join(dir, 'landing') }),
         quarantine: new FileQuarantine({ dir: join(dir, 'quarantine') }),
         acknowledger: new SqsAcknowledger({ client }),
@@ -66,7 +67,7 @@ describe('auditPipeline over real runs of the simulator and the ingest worker', 
           level: 'silent',
           destination: new Writable({ write: (_c, _e, done) => done() }),
         }),
-        sampleQueues: async (list) => new Map((await sampler.sample(list)).map((s) => [s.queueUrl, s])),
+        sampler,
       },
     );
     ingest.start();

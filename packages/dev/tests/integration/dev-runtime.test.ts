@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandLineOf, isProcessAlive } from '@lean-ops/local';
+import { commandLineOf, DevRuntimeFileError, isProcessAlive } from '@lean-ops/local';
 import { createLogger } from '@lean-ops/logger';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DevAlreadyRunningError, DevRuntimeFile } from '../../src/index.js';
@@ -52,5 +52,16 @@ describe('dev.json: claiming a data dir (real processes)', () => {
     expect(isProcessAlive(other.pid)).toBe(true);
     await file.remove();
     expect(existsSync(join(dir, 'dev.json'))).toBe(false);
+  });
+
+  it('refuses a malformed dev.json, naming the file and the field, and leaves it alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dev-runtime-'));
+    const recorded = JSON.stringify({ pid: 42, servers: 'redis' });
+    writeFileSync(join(dir, 'dev.json'), recorded);
+    const err = await DevRuntimeFile.claim(dir, logger).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DevRuntimeFileError);
+    expect((err as Error).message).toContain(join(dir, 'dev.json'));
+    expect((err as Error).message).toMatch(/servers: .*expected array/);
+    expect(readFileSync(join(dir, 'dev.json'), 'utf8')).toBe(recorded);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { type DevStatus, renderProgress } from '../../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { type DevStatus, ProgressView, renderProgress } from '../../src/index.js';
 
 const status: DevStatus = {
   generated_at: '2026-11-22T00:00:00.000Z',
@@ -54,5 +54,28 @@ describe('the live view of lean-ops dev', () => {
   it('says when no simulator runs and your own clients feed the queues (--rate 0)', () => {
     const lines = renderProgress({ ...status, simulator: { enabled: false, running: false, sent: 0, profile: null } });
     expect(lines[0]).toMatch(/12 s · no simulator: your clients send · breaker closed/);
+  });
+
+  it('off a terminal, prints a plain block once per interval (fake clock)', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      const written: string[] = [];
+      const out = { isTTY: false, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream;
+      const view = new ProgressView(out, 10_000);
+
+      view.show(status);
+      vi.advanceTimersByTime(9_999);
+      const dueEarly = view.due();
+      view.show(status);
+      vi.advanceTimersByTime(1);
+      const dueThen = view.due();
+      view.show(status);
+
+      expect([dueEarly, dueThen]).toEqual([false, true]);
+      expect(written).toHaveLength(2);
+      expect(written[0]).toContain('sensors');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { SemanticColumn, SemanticSchema } from '@lean-ops/core';
 import { DIALECTS_FILE, type Dialect } from './dialect.js';
+import { TABLE_COLUMNS } from './table-columns.js';
 
 /** What "casts" means for each semantic type (shared with the Glue jobs, see dialects.json). */
 export const CASTABLE = DIALECTS_FILE.castable;
@@ -55,13 +56,5 @@ export function semanticSelect(
 
 /** Columns of a topic's semantic table, in order: metadata, then the declared columns. */
 export function semanticTableColumns(schema: SemanticSchema): string[] {
-  return [
-    'idempotency_key',
-    'device_id',
-    'event_timestamp',
-    'publish_time',
-    'period_reference',
-    'source_message_id',
-    ...schema.columns.map((c) => c.name),
-  ];
+  return [...TABLE_COLUMNS.semantic.map((c) => c.name), ...schema.columns.map((c) => c.name)];
 }

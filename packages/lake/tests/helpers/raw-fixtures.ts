@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeRawRecord, type RawRecord, transformMessage } from '@lean-ops/core';
+import { dataDirLayout, encodeRawRecord, type RawRecord, transformMessage } from '@lean-ops/core';
 import { LandingSink, listJsonlFiles } from '@lean-ops/local';
 import { DuckDbLake } from '../../src/index.js';
 
@@ -38,13 +38,14 @@ export const event = (
 /** A lake in a temporary folder plus a landing sink feeding it, as `lean-ops dev` wires them. */
 export async function lakeWithLanding() {
   const dir = mkdtempSync(join(tmpdir(), 'lake-'));
-  const lake = await DuckDbLake.open({ path: join(dir, 'lake.duckdb') });
-  const landing = new LandingSink({ dir: join(dir, 'landing') });
+  const layout = dataDirLayout(dir);
+  const lake = await DuckDbLake.open({ path: layout.lake });
+  const landing = new LandingSink({ dir: layout.landing });
   const committed = new Set<string>();
   /** Lands records as one sink call, commits the new files as one RAW snapshot. */
   const append = async (records: readonly RawRecord[], topic = 'telemetry') => {
     await landing.putBatch(records.map(encodeRawRecord));
-    const files = (await listJsonlFiles(join(dir, 'landing'))).filter((f) => !committed.has(f));
+    const files = (await listJsonlFiles(layout.landing)).filter((f) => !committed.has(f));
     for (const f of files) committed.add(f);
     return lake.commitRawFiles(topic, files);
   };

@@ -1,4 +1,4 @@
-import { CURATED_METADATA_COLUMNS, parseSemanticSchema, SEMANTIC_METADATA_COLUMNS } from '@lean-ops/core';
+import { CURATED_METADATA_COLUMNS, parseSemanticSchema, RAW_COLUMNS, SEMANTIC_METADATA_COLUMNS } from '@lean-ops/core';
 import { describe, expect, it } from 'vitest';
 import {
   columnsOfKeys,
@@ -23,12 +23,21 @@ describe('Module: SQL rendering — the one place the dialects differ', () => {
 
   it('creates the Iceberg tables with the metadata columns the contract lists, in its order', () => {
     const columns = (job: string) =>
-      [...renderJob(job, SPARK, { table: 't' }).matchAll(/^ {2}([a-z_]+) [A-Z]+,?$/gm)].map((m) => m[1]);
+      [...renderJob(job, SPARK, { table: 't' }).matchAll(/^ {2}`([a-z_]+)` [A-Z]+,?$/gm)].map((m) => m[1]);
 
+    expect(columns('iceberg_ddl_raw')).toEqual([...RAW_COLUMNS]);
+    expect(columns('iceberg_ddl_curated')).toEqual([...CURATED_METADATA_COLUMNS, '_raw_seq']);
     expect(columns('iceberg_ddl_semantic')).toEqual([...SEMANTIC_METADATA_COLUMNS]);
-    expect(columns('iceberg_ddl_curated').slice(0, CURATED_METADATA_COLUMNS.length)).toEqual([
-      ...CURATED_METADATA_COLUMNS,
-    ]);
+  });
+
+  it('renders the columns of a table with the types of each engine', () => {
+    const spark = renderJob('iceberg_ddl_curated_rejects', SPARK, { table: 't' });
+    expect(spark).toContain(
+      'CREATE TABLE IF NOT EXISTS t (\n  `idempotency_key` STRING,\n  `device_id` STRING,\n  `source_message_id` STRING,\n  `json_payload` STRING,\n  `reason` STRING,\n  `rejected_at` TIMESTAMP,\n  `_raw_seq` BIGINT\n)\nUSING iceberg',
+    );
+    const duck = renderJob('duckdb_ddl_curated_rejects', DUCKDB, { table: 't' });
+    expect(duck).toMatch(/"rejected_at" TIMESTAMPTZ,\n {2}"_raw_seq" BIGINT\n\)\n$/);
+    expect(() => render('{{columns:nope}}', DUCKDB)).toThrow(/\{\{columns:nope\}\} has no value for duckdb/);
   });
 
   it('quotes identifiers and escapes literals per engine', () => {

@@ -6,9 +6,16 @@ import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
 import { type Quarantine, type QuarantineEntry, RetryableError } from '@lean-ops/core';
 import { FileQuarantine } from '@lean-ops/local';
 import { createRegistry } from '@lean-ops/metrics';
-import { awsClientConfig, createQueue, startSqsServer } from '@lean-ops/testkit';
-import { silentLogger, validBody as validMessage } from '../../../ingest/tests/helpers/fakes.js';
-import { readRows, sendBodies, waitFor } from '../../../ingest/tests/helpers/harness.js';
+import { SqsMessageSender, SqsMessageSource } from '@lean-ops/queue-worker';
+import {
+  awsClientConfig,
+  createQueue,
+  readRows,
+  sendBodies,
+  silentLogger,
+  startSqsServer,
+  waitFor,
+} from '@lean-ops/testkit';
 import { type DlqOptionsInput, DlqWorker } from '../../src/index.js';
 
 /** A real file quarantine that a test can take down: a fault injector, not a mock. */
@@ -32,7 +39,14 @@ export { readRows, waitFor };
 /** Message attribute carrying the first MessageId of a redriven message (its wire name). */
 export const SOURCE_ID = 'lean-ops-source-message-id';
 
-export const validBody = (i: number, topic = 'telemetry') => JSON.stringify(validMessage(i, topic));
+/** A valid message body of `topic`. */
+export const validBody = (i: number, topic = 'telemetry') =>
+  JSON.stringify({
+    topic,
+    device_id: `dev-${i % 7}`,
+    event_timestamp: 1_700_000_000_000 + i,
+    payload: { temperature: 20 + (i % 10), seq: i },
+  });
 
 /**
  * A real SQS-protocol server (fauxqs) with the queue `telemetry` and its DLQ (redrive
@@ -66,7 +80,8 @@ export async function startDlqHarness(
       ...options,
     },
     {
-      sqs,
+      source: new SqsMessageSource({ client: sqs, logger: silentLogger() }),
+      sender: new SqsMessageSender(sqs),
       quarantine,
       acknowledger: new SqsAcknowledger({ client: sqs }),
       isKnownTopic: (t) => t === 'telemetry',

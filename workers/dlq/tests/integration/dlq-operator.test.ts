@@ -1,10 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
 import { loadConfig } from '@lean-ops/config';
-import { readServiceEnvironment } from '@lean-ops/worker-ingest';
+import { readServiceEnvironment, SqsMessageReader, SqsMessageSender } from '@lean-ops/queue-worker';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ATTEMPT_ATTRIBUTE, DlqOperator, formatDlqListings, openDlqOperator } from '../../src/index.js';
+import { ATTEMPT_ATTRIBUTE, DLQ, DlqOperator, formatDlqListings, openDlqOperator } from '../../src/index.js';
 import { attribute, type DlqHarness, SOURCE_ID, startDlqHarness, validBody } from '../helpers/dlq-harness.js';
 
 describe('Class: DlqOperator (lean-ops dlq list|redrive|purge) against a real SQS-protocol server', () => {
@@ -24,7 +25,14 @@ describe('Class: DlqOperator (lean-ops dlq list|redrive|purge) against a real SQ
     await h.driveToDlq(bodies.length + overCap.length);
     operator = new DlqOperator(
       { queues: [{ topic: 'telemetry', url: h.queueUrl, dlqUrl: h.dlqUrl }], maxAttempts: 3 },
-      { sqs: h.sqs, quarantine: h.quarantine, isKnownTopic: (t) => t === 'telemetry' },
+      {
+        reader: new SqsMessageReader(h.sqs),
+        sender: new SqsMessageSender(h.sqs),
+        acknowledger: new SqsAcknowledger({ client: h.sqs }),
+        depths: new QueueStatsSampler({ client: h.sqs }),
+        quarantine: h.quarantine,
+        isKnownTopic: (t) => t === 'telemetry',
+      },
     );
     return { h, operator, ids, overCapIds };
   }
@@ -82,18 +90,18 @@ describe('Class: DlqOperator (lean-ops dlq list|redrive|purge) against a real SQ
   it('names an unknown topic or a missing queue', async () => {
     h = await startDlqHarness();
     const dataDir = mkdtempSync(join(tmpdir(), 'dlq-op-'));
-    const env = readServiceEnvironment({ LEAN_OPS_SQS_ENDPOINT: h.endpoint });
+    const env = readServiceEnvironment(DLQ, { LEAN_OPS_SQS_ENDPOINT: h.endpoint });
     const config = loadConfig({
       env: { LEAN_OPS_TOPICS: 'telemetry,orders', LEAN_OPS_DATA_DIR: dataDir },
       cwd: dataDir,
     });
-    await expect(openDlqOperator(config, env, {}, 'alerts')).rejects.toThrow(
+    await expect(openDlqOperator(config, env, 'alerts')).rejects.toThrow(
       /alerts: not a configured topic \(configured: telemetry, orders\)/,
     );
-    await expect(openDlqOperator(config, env, {}, 'orders')).rejects.toThrow(
+    await expect(openDlqOperator(config, env, 'orders')).rejects.toThrow(
       /orders: queue does not exist[\s\S]*orders-dlq: queue does not exist/,
     );
-    operator = await openDlqOperator(config, env, {}, 'telemetry');
+    operator = await openDlqOperator(config, env, 'telemetry');
     await expect(operator.redrive({ topic: 'orders' })).rejects.toMatchObject({ name: 'ConfigError' });
     expect(await operator.list()).toMatchObject([{ topic: 'telemetry', messages: [] }]);
     const closing = operator.close();

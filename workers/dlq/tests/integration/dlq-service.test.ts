@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@lean-ops/config';
 import type { QuarantineEntry } from '@lean-ops/core';
-import { readServiceEnvironment } from '@lean-ops/worker-ingest';
+import { readServiceEnvironment } from '@lean-ops/queue-worker';
+import { silentLogger } from '@lean-ops/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../ingest/tests/helpers/fakes.js';
-import { type DlqService, readDlqSettings, startDlqService } from '../../src/index.js';
+import { DLQ, type DlqService, startDlqService } from '../../src/index.js';
 import { type DlqHarness, readRows, startDlqHarness, waitFor } from '../helpers/dlq-harness.js';
 
 describe('Function: startDlqService wired from the environment', () => {
@@ -26,13 +26,13 @@ describe('Function: startDlqService wired from the environment', () => {
       LEAN_OPS_DATA_DIR: dataDir,
       LEAN_OPS_SQS_ENDPOINT: h?.endpoint,
       LEAN_OPS_DLQ_MAX_ATTEMPTS: '2',
+      LEAN_OPS_DLQ_BACKOFF_BASE_SECONDS: '0',
       LEAN_OPS_DLQ_METRICS_PORT: '0',
     };
     return {
       dataDir,
       config: loadConfig({ env: vars, cwd: dataDir }),
-      env: readServiceEnvironment(vars),
-      settings: readDlqSettings(vars, { backoffBaseSeconds: '0' }),
+      env: readServiceEnvironment(DLQ, vars),
     };
   }
 
@@ -40,9 +40,9 @@ describe('Function: startDlqService wired from the environment', () => {
     h = await startDlqHarness();
     await h.send(['{"topic":']);
     await h.driveToDlq(1);
-    const { config, env, settings, dataDir } = deployment('telemetry');
-    expect(settings).toEqual({ tuning: { maxAttempts: 2, backoffBaseSeconds: 0 }, metricsPort: 0 });
-    service = await startDlqService(config, env, silentLogger(), 'test', settings);
+    const { config, env, dataDir } = deployment('telemetry');
+    expect(config.dlq).toMatchObject({ maxAttempts: 2, backoffBaseSeconds: 0, metricsPort: 0 });
+    service = await startDlqService(config, env, silentLogger(), 'test');
     expect(service.worker.options.maxAttempts).toBe(2);
     await waitFor('1 quarantined', async () => {
       const rows = await readRows<QuarantineEntry>(join(dataDir, 'quarantine'));
@@ -61,13 +61,15 @@ describe('Function: startDlqService wired from the environment', () => {
 
   it('refuses to start naming a missing DLQ', async () => {
     h = await startDlqHarness();
-    const { config, env, settings } = deployment('telemetry,orders');
-    await expect(startDlqService(config, env, silentLogger(), 'test', settings)).rejects.toThrow(
+    const { config, env } = deployment('telemetry,orders');
+    await expect(startDlqService(config, env, silentLogger(), 'test')).rejects.toThrow(
       /orders-dlq: queue does not exist/,
     );
   });
 
   it('names a bad LEAN_OPS_DLQ_* variable', () => {
-    expect(() => readDlqSettings({ LEAN_OPS_DLQ_MAX_ATTEMPTS: 'many' })).toThrow(/LEAN_OPS_DLQ_MAX_ATTEMPTS/);
+    expect(() =>
+      loadConfig({ env: { LEAN_OPS_TOPICS: 't', LEAN_OPS_DLQ_MAX_ATTEMPTS: 'many' }, cwd: tmpdir() }),
+    ).toThrow(/LEAN_OPS_DLQ_MAX_ATTEMPTS \(dlq\.maxAttempts: /);
   });
 });

@@ -27,6 +27,7 @@ function dlqMessage(body: unknown, attempt = 0): DlqMessage {
     receiptHandle: 'rh',
     receiveCount: 6,
     topic: 'telemetry',
+    messageId: 'm1',
     dlqMessageId: 'm1',
     attempt,
     attributes: {},

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDlqOptions, readDlqSettings } from '../../src/index.js';
+import { parseDlqOptions } from '../../src/index.js';
 
 const queues = [{ topic: 'telemetry', url: 'http://q/telemetry', dlqUrl: 'http://q/telemetry-dlq' }];
 
@@ -32,24 +32,5 @@ describe('Function: parseDlqOptions', () => {
   ])('throws ConfigError naming the bad option: %j', (input, message) => {
     expect(() => parseDlqOptions(input)).toThrow(message);
     expect(() => parseDlqOptions(input)).toThrow(expect.objectContaining({ name: 'ConfigError' }));
-  });
-});
-
-describe('Function: readDlqSettings', () => {
-  it('reads LEAN_OPS_DLQ_* and lets flags win', () => {
-    expect(
-      readDlqSettings(
-        { LEAN_OPS_DLQ_MAX_ATTEMPTS: '7', LEAN_OPS_DLQ_BACKOFF_MAX_SECONDS: '300', LEAN_OPS_DLQ_METRICS_PORT: '9999' },
-        { maxAttempts: '2' },
-      ),
-    ).toEqual({ tuning: { maxAttempts: 2, backoffMaxSeconds: 300 }, metricsPort: 9999 });
-    expect(readDlqSettings({})).toEqual({ tuning: {}, metricsPort: 9465 });
-  });
-
-  it('names the variable of a bad value', () => {
-    expect(() => readDlqSettings({ LEAN_OPS_DLQ_BACKOFF_BASE_SECONDS: '1.5' })).toThrow(
-      /LEAN_OPS_DLQ_BACKOFF_BASE_SECONDS/,
-    );
-    expect(() => readDlqSettings({ LEAN_OPS_DLQ_METRICS_PORT: '70000' })).toThrow(/LEAN_OPS_DLQ_METRICS_PORT/);
   });
 });

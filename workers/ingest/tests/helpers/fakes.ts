@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type {
   EncodedRecord,
   FailedRecord,
@@ -10,8 +9,8 @@ import type {
   SinkLimits,
 } from '@lean-ops/core';
 import { RetryableError } from '@lean-ops/core';
-import { createLogger } from '@lean-ops/logger';
 import { createRegistry } from '@lean-ops/metrics';
+import { silentLogger } from '@lean-ops/testkit';
 import { createIngestMetrics } from '../../src/ingest-metrics.js';
 import { IngestPipeline } from '../../src/ingest-pipeline.js';
 import { type IngestOptionsInput, parseIngestOptions } from '../../src/options.js';
@@ -100,14 +99,7 @@ export const validBody = (i: number, topic = 'telemetry') => ({
   payload: { temperature: 20 + (i % 10), seq: i },
 });
 
-export function silentLogger() {
-  return createLogger({
-    component: 'test',
-    format: 'json',
-    level: 'silent',
-    destination: new Writable({ write: (_c, _e, d) => d() }),
-  });
-}
+export { silentLogger };
 
 /** A pipeline wired to fakes; returns everything a test needs to assess. */
 export function pipelineWithFakes(options: Partial<IngestOptionsInput> = {}, limits?: SinkLimits) {

@@ -1,13 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type MessageAttributeValue, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
 import type { EncodedRecord, FailedRecord, RawRecord, RecordSink } from '@lean-ops/core';
 import { RetryableError } from '@lean-ops/core';
-import { FileQuarantine, LandingSink, readJsonlTree } from '@lean-ops/local';
+import { FileQuarantine, LandingSink } from '@lean-ops/local';
 import { createRegistry } from '@lean-ops/metrics';
-import { awsClientConfig, createQueue, startSqsServer } from '@lean-ops/testkit';
+import { SqsMessageSource } from '@lean-ops/queue-worker';
+import { awsClientConfig, createQueue, readRows, sendBodies, startSqsServer, waitFor } from '@lean-ops/testkit';
 import { type IngestOptionsInput, IngestWorker } from '../../src/index.js';
 import { silentLogger } from './fakes.js';
 
@@ -42,45 +43,7 @@ export class FaultySink implements RecordSink {
   }
 }
 
-/** Polls `check` every 100 ms until it holds; throws naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Sends bodies to a queue in batches of 10; returns their MessageIds in order. */
-export async function sendBodies(
-  sqs: SQSClient,
-  url: string,
-  bodies: readonly string[],
-  attributes?: Record<string, MessageAttributeValue>,
-): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < bodies.length; i += 10) {
-    const chunk = bodies.slice(i, i + 10);
-    const out = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: url,
-        Entries: chunk.map((b, j) => ({ Id: String(j), MessageBody: b, MessageAttributes: attributes })),
-      }),
-    );
-    if ((out.Failed ?? []).length > 0) throw new Error(`send failed: ${JSON.stringify(out.Failed)}`);
-    const byId = new Map((out.Successful ?? []).map((s) => [s.Id, s.MessageId as string]));
-    ids.push(...chunk.map((_, j) => byId.get(String(j)) as string));
-  }
-  return ids;
-}
-
-/** Every row of the JSONL files below `dir` (landing or quarantine). */
-export async function readRows<T>(dir: string): Promise<T[]> {
-  const rows: T[] = [];
-  for await (const r of readJsonlTree<T>(dir)) rows.push(r);
-  return rows;
-}
+export { readRows, sendBodies, waitFor };
 
 export async function startHarness(
   options: Partial<IngestOptionsInput> = {},
@@ -106,14 +69,14 @@ export async function startHarness(
       ...options,
     },
     {
-      sqs,
+      source: new SqsMessageSource({ client: sqs, logger: silentLogger() }),
       sink,
       quarantine: new FileQuarantine({ dir: join(dataDir, 'quarantine') }),
       acknowledger: new SqsAcknowledger({ client: sqs }),
       isKnownTopic: (t) => t === 'telemetry',
       registry,
       logger: silentLogger(),
-      sampleQueues: async (urls) => new Map((await sampler.sample(urls)).map((s) => [s.queueUrl, s])),
+      sampler,
     },
   );
 

@@ -1,5 +1,5 @@
 import { encodeRawRecord, type RawRecord } from '@lean-ops/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RecordBatcher } from '../../src/record-batcher.js';
 
 const record = (topic: string, size = 10, id = 'x'): { encoded: ReturnType<typeof encodeRawRecord> } => {
@@ -71,12 +71,19 @@ describe('Class: RecordBatcher', () => {
     expect(() => b.add(record('t', 100))).toThrow(/exceeds the sink's 50-byte limit/);
   });
 
-  it('flushes on linger time', async () => {
-    const { b, batches } = batcher({ maxRecords: 500, maxBatchBytes: 1e9, maxRecordBytes: 1e6 }, 20);
-    b.add(record('t'));
-    expect(batches).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(batches).toHaveLength(1);
+  it('flushes on linger time, not before', async () => {
+    vi.useFakeTimers();
+    try {
+      const { b, batches } = batcher({ maxRecords: 500, maxBatchBytes: 1e9, maxRecordBytes: 1e6 }, 20);
+      b.add(record('t'));
+
+      await vi.advanceTimersByTimeAsync(19);
+      expect(batches).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(batches).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps one batch per topic, filled from any number of callers', async () => {

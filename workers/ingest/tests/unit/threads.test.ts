@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMerged, resolveThreadCount, sqsChecksumSettings } from '../../src/index.js';
+import { renderMerged, resolveThreadCount } from '../../src/index.js';
 
 describe('worker threads', () => {
   it('merges the threads’ metrics: sums series, keeps the worst breaker state', () => {
@@ -21,14 +21,5 @@ describe('worker threads', () => {
   it('0 threads means one per core', () => {
     expect(resolveThreadCount(0)).toBeGreaterThanOrEqual(1);
     expect(resolveThreadCount(3)).toBe(3);
-  });
-});
-
-describe('sqsChecksumSettings', () => {
-  it('skips the MD5 check over TLS and loopback only', () => {
-    expect(sqsChecksumSettings(undefined)).toEqual({ md5: false });
-    expect(sqsChecksumSettings('https://sqs.eu-west-1.amazonaws.com')).toEqual({ md5: false });
-    expect(sqsChecksumSettings('http://127.0.0.1:4566')).toEqual({ md5: false });
-    expect(sqsChecksumSettings('http://sqs.internal:9324')).toEqual({});
   });
 });

@@ -3,12 +3,20 @@ import { SqsAcknowledger } from '@lean-ops/aws';
 import type { RawRecord } from '@lean-ops/core';
 import { LandingSink } from '@lean-ops/local';
 import { createRegistry } from '@lean-ops/metrics';
+import { SqsMessageSource } from '@lean-ops/queue-worker';
+import { silentLogger } from '@lean-ops/testkit';
 import { IngestWorker } from '@lean-ops/worker-ingest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../ingest/tests/helpers/fakes.js';
-import { FaultySink } from '../../../ingest/tests/helpers/harness.js';
-import { type DlqHarness, readRows, startDlqHarness, validBody, waitFor } from '../helpers/dlq-harness.js';
+import {
+  type DlqHarness,
+  readRows,
+  startDlqHarness,
+  validBody,
+  waitFor,
+} from '../../workers/dlq/tests/helpers/dlq-harness.js';
+import { FaultySink } from '../../workers/ingest/tests/helpers/harness.js';
 
+/** Above both services: the DLQ processor redrives what the ingest worker gave up on. */
 describe('DLQ processor and ingest worker together', () => {
   let h: DlqHarness | undefined;
   let ingest: IngestWorker | undefined;
@@ -36,7 +44,7 @@ describe('DLQ processor and ingest worker together', () => {
         shutdownBudgetMs: 5_000,
       },
       {
-        sqs: h.sqs,
+        source: new SqsMessageSource({ client: h.sqs, logger: silentLogger() }),
         sink,
         quarantine: h.quarantine,
         acknowledger: new SqsAcknowledger({ client: h.sqs }),
