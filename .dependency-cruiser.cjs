@@ -30,8 +30,32 @@ module.exports = {
       name: 'no-deep-imports-between-packages',
       severity: 'error',
       comment: 'Use a package through its index (the @lean-ops/<name> import), never its files.',
-      from: { path: '^(packages|workers)/([^/]+)/' },
-      to: { path: '^packages/([^/]+)/src/(?!index\\.ts$)', pathNot: '^packages/$2/' },
+      from: { path: '^(packages|workers|apps)/([^/]+)/' },
+      to: { path: '^(packages|workers)/([^/]+)/src/(?!index\\.[jt]s$)', pathNot: '^$1/$2/' },
+    },
+    {
+      name: 'packages-import-no-service-or-app',
+      severity: 'error',
+      comment:
+        'Layers, bottom up: packages/ (contract, ports, adapters), workers/ (the services), apps/ (composition roots). A package never imports a service or an app: what a service and a package both need lives in a package.',
+      from: { path: '^packages/' },
+      to: { path: '^(workers|apps)/' },
+    },
+    {
+      name: 'services-import-no-app',
+      severity: 'error',
+      comment:
+        "A service (workers/<name>) never imports a composition root (apps/): the roots compose the services, through the services' composition functions.",
+      from: { path: '^workers/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'stacks-import-only-contracts',
+      severity: 'error',
+      comment:
+        'The infrastructure (stacks/) shares only contracts with the runtime: the config schema (@lean-ops/config) and the contracts of @lean-ops/core (state-table keys, CloudWatch names, environment variable names).',
+      from: { path: '^stacks/' },
+      to: { path: '^(packages/(?!(core|config)/)|workers/|apps/)' },
     },
     {
       name: 'no-service-imports-another-service',

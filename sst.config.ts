@@ -28,7 +28,8 @@ export default $config({
     const { stageNames } = await import('./stacks/names');
     const { checkStageAgainstConfig, loadDeployConfig } = await import('./stacks/deploy-config');
     const { glueArtifacts } = await import('./stacks/glue-artifacts');
-    const { currentAccount } = await import('./stacks/account');
+    const { currentAccount, deployTargetLookups } = await import('./stacks/account');
+    const { assertDeployTarget } = await import('./stacks/deploy-target');
     const { createStageKey } = await import('./stacks/kms');
     const { createNetwork } = await import('./stacks/network');
     const { createBuckets } = await import('./stacks/buckets');
@@ -42,8 +43,12 @@ export default $config({
     const { createServices } = await import('./stacks/services');
     const { createIngestAutoscaling } = await import('./stacks/ingest-autoscaling');
     const { createAlarms } = await import('./stacks/alarms');
+    const { createOperatorAlarms } = await import('./stacks/operator-alarms');
+    const { createProducerPolicies } = await import('./stacks/producer-policy');
 
     const stage = stageConfig($app.stage);
+    // Wrong account or region, or a deployer Lake Formation would refuse: stop before any resource exists.
+    await assertDeployTarget(stage, deployTargetLookups());
     const names = stageNames(stage.stage);
     // Both read before any resource exists, so a missing file fails the deploy up front.
     const deploy = loadDeployConfig($cli.paths.root, process.env);
@@ -89,13 +94,34 @@ export default $config({
       stage,
       service: services.ingest,
       clusterName: services.cluster.nodes.cluster.name,
-      queues,
     });
     const alarms = createAlarms({
       stage,
       prefix: names.prefix,
       queues,
       thresholds: deploy.config.thresholds,
+      keyArn: key.arn,
+      account,
+    });
+    createOperatorAlarms({
+      stage,
+      prefix: names.prefix,
+      topicArn: alarms.topic.arn,
+      clusterName: services.cluster.nodes.cluster.name,
+      services: [
+        { id: 'ingest', serviceName: services.ingest.nodes.service.name },
+        { id: 'dlq-processor', serviceName: services.dlqProcessor.nodes.service.name },
+        { id: 'scheduler', serviceName: services.scheduler.nodes.service.name },
+      ],
+      streams: topics.map((topic) => ({ topic, name: names.firehoseStream(topic) })),
+      queues,
+      glueJobNames: Object.values(glue.jobs).map((job) => job.name),
+      redisReplicationGroupId: redis.nodes.cluster.id,
+    });
+    const producerPolicies = createProducerPolicies({
+      prefix: names.prefix,
+      queues,
+      queueName: names.queue,
       keyArn: key.arn,
     });
 
@@ -119,6 +145,31 @@ export default $config({
       },
       metricsPort: deploy.config.metricsPort,
       alarmTopic: alarms.topic.arn,
+      ecsCluster: services.cluster.nodes.cluster.name,
+      vpcId: network.vpc.id,
+      kmsKey: { arn: key.arn, alias: `alias/${names.prefix}` },
+      buckets: {
+        warehouse: buckets.warehouse.bucket,
+        artifacts: buckets.artifacts.bucket,
+        quarantine: buckets.quarantine.bucket,
+        firehoseErrors: buckets.firehoseErrors.bucket,
+      },
+      glueDatabases: names.databases,
+      // Created by the bootstrap job (docs/deploy.md), named here so operators can query them.
+      glueTables: Object.fromEntries(
+        topics.map((topic) => [
+          topic,
+          {
+            raw: `${names.databases.raw}.${names.rawTable(topic)}`,
+            curated: `${names.databases.curated}.${topic}`,
+            curatedRejects: `${names.databases.curated}.${topic}_rejects`,
+            semantic: `${names.databases.semantic}.${topic}`,
+            semanticRejects: `${names.databases.semantic}.${topic}_semantic_rejects`,
+          },
+        ]),
+      ),
+      deliveryStreams: Object.fromEntries(topics.map((topic) => [topic, names.firehoseStream(topic)])),
+      producerPolicyArns: producerPolicies.map((policy) => policy.arn),
       redisHost: redis.host,
       ...(prometheus
         ? { prometheusRemoteWrite: $interpolate`${prometheus.workspace.prometheusEndpoint}api/v1/remote_write` }

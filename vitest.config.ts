@@ -7,7 +7,11 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/tests/unit/**/*.test.ts', 'workers/*/tests/unit/**/*.test.ts'],
+          include: [
+            'packages/*/tests/unit/**/*.test.ts',
+            'workers/*/tests/unit/**/*.test.ts',
+            'apps/*/tests/unit/**/*.test.ts',
+          ],
         },
       },
       {
@@ -16,6 +20,7 @@ export default defineConfig({
           include: [
             'packages/*/tests/integration/**/*.test.ts',
             'workers/*/tests/integration/**/*.test.ts',
+            'apps/*/tests/integration/**/*.test.ts',
             'tests/integration/**/*.test.ts',
           ],
           testTimeout: 60_000,

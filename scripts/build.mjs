@@ -35,7 +35,7 @@ await rm(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: {
-    'lean-ops': 'packages/cli/src/bin.ts',
+    'lean-ops': 'apps/cli/src/bin.ts',
     'ingest-thread': 'workers/ingest/src/ingest-thread.ts',
   },
   outdir,
@@ -53,7 +53,7 @@ const result = await build({
       // Bundled CommonJS helpers may call require(): give the ESM output one.
       "import { createRequire as __leanOpsRequire } from 'node:module';",
       'const require = __leanOpsRequire(import.meta.url);',
-      // As packages/cli/bin/lean-ops.js: the pinned SDK's Node 22 notice says nothing about
+      // As apps/cli/bin/lean-ops.js: the pinned SDK's Node 22 notice says nothing about
       // this install (the SDK reads it when a client is created, after this line).
       "process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';",
     ].join('\n'),

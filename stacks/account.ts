@@ -1,4 +1,5 @@
 /** The account, region and partition the stage deploys into, and ARNs built from them. */
+import type { DeployTargetLookups } from './deploy-target';
 
 export interface Account {
   readonly accountId: $util.Output<string>;
@@ -17,5 +18,15 @@ export function currentAccount(): Account {
     region,
     partition,
     arn: (service, resource) => $interpolate`arn:${partition}:${service}:${region}:${accountId}:${resource}`,
+  };
+}
+
+/** The provider's answers to what stacks/deploy-target.ts checks before anything is created. */
+export function deployTargetLookups(): DeployTargetLookups {
+  return {
+    callerIdentity: () => aws.getCallerIdentity({}),
+    region: async () => (await aws.getRegion({})).region,
+    issuerArn: async (arn) => (await aws.iam.getSessionContext({ arn })).issuerArn,
+    dataLakeAdmins: async () => (await aws.lakeformation.getDataLakeSettings({})).admins ?? [],
   };
 }

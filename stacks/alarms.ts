@@ -9,9 +9,14 @@
  *   `semanticLagSeconds` (`CurationPendingRecords`, `SemanticLagSeconds`, scheduler gauges).
  *
  * The scheduler publishes its metrics with the dimension `Topic` in the stage's namespace.
+ *
+ * The topic notifies the stage config's subscribers (`alarms.subscribers`); its policy lets
+ * CloudWatch alarms and the Glue failure rule (stacks/operator-alarms.ts) publish, nothing else.
  */
 import type { Thresholds } from '@lean-ops/config';
 import { PIPELINE_METRICS, TOPIC_DIMENSION } from '@lean-ops/core';
+import type { Account } from './account';
+import { glueFailureRuleName } from './operator-alarms';
 import type { TopicQueues } from './queues';
 import type { StageConfig } from './stage';
 
@@ -24,9 +29,62 @@ export function createAlarms(args: {
   queues: readonly TopicQueues[];
   thresholds: Thresholds;
   keyArn: $util.Input<string>;
+  account: Account;
 }) {
-  const { stage, thresholds } = args;
+  const { stage, thresholds, account } = args;
   const topic = new aws.sns.Topic('AlarmTopic', { name: `${args.prefix}-alarms`, kmsMasterKeyId: args.keyArn });
+  new aws.sns.TopicPolicy('AlarmTopicPolicy', {
+    arn: topic.arn,
+    policy: $jsonStringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          // What SNS's default policy grants the owning account (a topic policy replaces it).
+          Sid: 'OwnerManagesTopic',
+          Effect: 'Allow',
+          Principal: { AWS: $interpolate`arn:${account.partition}:iam::${account.accountId}:root` },
+          Action: [
+            'sns:GetTopicAttributes',
+            'sns:SetTopicAttributes',
+            'sns:AddPermission',
+            'sns:RemovePermission',
+            'sns:DeleteTopic',
+            'sns:Subscribe',
+            'sns:ListSubscriptionsByTopic',
+            'sns:Publish',
+          ],
+          Resource: topic.arn,
+        },
+        {
+          Sid: 'StageAlarmsPublish',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: topic.arn,
+          Condition: {
+            ArnLike: { 'aws:SourceArn': account.arn('cloudwatch', `alarm:${args.prefix}-*`) },
+            StringEquals: { 'aws:SourceAccount': account.accountId },
+          },
+        },
+        {
+          Sid: 'GlueFailureRulePublishes',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: topic.arn,
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': account.arn('events', `rule/${glueFailureRuleName(args.prefix)}`) },
+          },
+        },
+      ],
+    }),
+  });
+  for (const subscriber of stage.alarms.subscribers) {
+    new aws.sns.TopicSubscription(
+      `alarm-subscriber-${subscriber.protocol}-${subscriber.endpoint.replace(/[^A-Za-z0-9._@-]/g, '-')}`,
+      { topic: topic.arn, protocol: subscriber.protocol, endpoint: subscriber.endpoint },
+    );
+  }
   const notify = { alarmActions: [topic.arn], okActions: [topic.arn] };
 
   for (const { topic: name, dlq } of args.queues) {

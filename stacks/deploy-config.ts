@@ -65,13 +65,24 @@ export function loadDeployConfig(root: string, env: Readonly<Record<string, stri
   };
 }
 
+/** The longest sampling interval that still gives the ingest scaling policy a datum every minute. */
+export const MAX_QUEUE_STATS_INTERVAL_MS = 60_000;
+
 /**
  * Checks that the stage's settings suit the config: Firehose must flush within one trigger
- * interval, or a scheduled run would miss the last interval's records.
+ * interval, or a scheduled run would miss the last interval's records; ingest must sample its
+ * queues at least once a minute, or its scaling metric (IngestBacklog) has gaps.
  *
  * @throws Error naming both values.
  */
 export function checkStageAgainstConfig(stage: StageConfig, deploy: DeployConfig): void {
+  const sampling = deploy.config.ingest.queueStatsIntervalMs;
+  if (sampling <= 0 || sampling > MAX_QUEUE_STATS_INTERVAL_MS) {
+    throw new Error(
+      `ingest.queueStatsIntervalMs is ${sampling} in ${deploy.file}: the ingest scaling policy tracks the backlog ` +
+        `ingest publishes from these samples; use 1–${MAX_QUEUE_STATS_INTERVAL_MS} ms`,
+    );
+  }
   const buffering = stage.firehose.bufferingIntervalSeconds;
   const trigger = deploy.config.thresholds.triggerIntervalSeconds;
   if (buffering >= trigger) {

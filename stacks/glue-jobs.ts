@@ -6,6 +6,10 @@
  *
  * The scheduler runs at most one run per topic at a time and topics in parallel, so a job
  * allows as many concurrent runs as there are topics.
+ *
+ * Logs: Glue 5.x always logs in real time (`--enable-continuous-cloudwatch-log` is a Glue ≤ 4
+ * option). `--custom-logGroup-prefix` moves the shared `/aws-glue/jobs/{error,output}` groups to
+ * the stage's `/aws-glue/<app>-<stage>/{error,output}`, created here with the stage's retention.
  */
 import type { Account } from './account';
 import { ARTIFACTS, type Buckets } from './buckets';
@@ -17,6 +21,14 @@ import type { GlueJobKind, LakeLayer, StageNames } from './names';
 
 /** AWS Glue 5.1: Spark 3.5.6, Python 3.11, Iceberg 1.10.0 (what tests/spark runs). */
 export const GLUE_VERSION = '5.1';
+
+/** `/aws-glue/<app>-<stage>`: Glue 5.x writes `<this>/error` and `<this>/output`. */
+export function glueLogGroupPrefix(stagePrefix: string): string {
+  return `/aws-glue/${stagePrefix}`;
+}
+
+/** The log groups Glue 5.x writes under a custom prefix (system/Spark logs, and stdout/stderr). */
+export const GLUE_LOG_STREAMS = ['error', 'output'] as const;
 
 /** Glue's smallest Spark job; bootstrap only runs DDL. */
 const BOOTSTRAP_WORKERS = 2;
@@ -84,7 +96,10 @@ function jobStatements(
     {
       sid: 'WriteJobLogs',
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [account.arn('logs', 'log-group:/aws-glue/*'), account.arn('logs', 'log-group:/aws-glue/*:*')],
+      resources: [
+        account.arn('logs', `log-group:${glueLogGroupPrefix(names.prefix)}/*`),
+        account.arn('logs', `log-group:${glueLogGroupPrefix(names.prefix)}/*:*`),
+      ],
     },
     keyUse('UseStageKey', args.keyArn),
     {
@@ -153,6 +168,14 @@ export function createGlueJobs(args: LakeContext & { artifacts: GlueArtifacts })
       source: new $util.asset.FileAsset(path),
     });
   const library = upload(GLUE_LIBRARY, args.artifacts.library);
+  const logGroupPrefix = glueLogGroupPrefix(names.prefix);
+  const logGroups = GLUE_LOG_STREAMS.map(
+    (kind) =>
+      new aws.cloudwatch.LogGroup(`GlueLogGroup-${kind}`, {
+        name: `${logGroupPrefix}/${kind}`,
+        retentionInDays: stage.logRetentionDays,
+      }),
+  );
   const resultsUri = $interpolate`s3://${artifactsBucket}/${ARTIFACTS.jobResults}`;
 
   const job = (kind: GlueJobKind) => {
@@ -186,7 +209,7 @@ export function createGlueJobs(args: LakeContext & { artifacts: GlueArtifacts })
           '--extra-py-files': $interpolate`s3://${artifactsBucket}/${library.key}`,
           '--conf': buckets.warehouse.bucket.apply(icebergConf),
           '--job-bookmark-option': 'job-bookmark-disable',
-          '--enable-continuous-cloudwatch-log': 'true',
+          '--custom-logGroup-prefix': logGroupPrefix,
           '--TempDir': $interpolate`s3://${artifactsBucket}/${ARTIFACTS.glueTemp}/${kind}/`,
           '--raw_db': names.databases.raw,
           '--curated_db': names.databases.curated,
@@ -194,7 +217,7 @@ export function createGlueJobs(args: LakeContext & { artifacts: GlueArtifacts })
           '--result_uri': $interpolate`${resultsUri}/${kind}`,
         },
       },
-      { dependsOn: [library, ...Object.values(args.catalog.databases)] },
+      { dependsOn: [library, ...logGroups, ...Object.values(args.catalog.databases)] },
     );
   };
 

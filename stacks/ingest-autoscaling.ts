@@ -1,32 +1,27 @@
 /**
- * Scales the ingest service on backlog per task: the visible messages of every topic queue
- * summed, divided by the running tasks (target tracking with metric math; SST's `scaling`
- * only offers CPU, memory and request count). RunningTaskCount comes from Container
- * Insights, which the cluster enables.
+ * Scales the ingest service on backlog per task: target tracking on `backlog / tasks`, where
+ * `backlog` is the `IngestBacklog` metric the ingest service publishes (visible messages of
+ * every topic queue, summed, from the queue depths it samples anyway) and `tasks` is Container
+ * Insights' RunningTaskCount (the cluster enables it). Two metrics whatever the number of topics:
+ * a metric-math alarm, and so a target-tracking policy, may reference at most 10.
+ *
+ * SST's `scaling` only offers CPU, memory and request count, hence the raw policy on the
+ * service's scaling target.
  */
-import type { TopicQueues } from './queues';
+import { INGEST_METRICS, INGEST_SERVICE, SERVICE_DIMENSION } from '@lean-ops/core';
 import type { StageConfig } from './stage';
 
 /** Scale out fast when a backlog builds; scale in slowly so a burst does not flap. */
 const SCALE_OUT_COOLDOWN_SECONDS = 60;
 const SCALE_IN_COOLDOWN_SECONDS = 300;
 
-/** Metric-math id of topic queue `index` (ids start with a lowercase letter). */
-function queueMetricId(index: number): string {
-  return `q${index}`;
-}
-
-/** `(q0 + q1 + …) / tasks`: visible messages across the topic queues per running task. */
-export function backlogPerTaskExpression(queueCount: number): string {
-  const sum = Array.from({ length: queueCount }, (_, i) => queueMetricId(i)).join(' + ');
-  return `(${sum}) / tasks`;
-}
+/** The metric-math expression the policy tracks. */
+export const BACKLOG_PER_TASK_EXPRESSION = 'backlog / tasks';
 
 export function createIngestAutoscaling(args: {
   stage: StageConfig;
   service: sst.aws.Service;
   clusterName: $util.Input<string>;
-  queues: readonly TopicQueues[];
 }): aws.appautoscaling.Policy {
   const target = args.service.nodes.autoScalingTarget;
   return new aws.appautoscaling.Policy('IngestBacklogPerTaskPolicy', {
@@ -41,18 +36,19 @@ export function createIngestAutoscaling(args: {
       scaleInCooldown: SCALE_IN_COOLDOWN_SECONDS,
       customizedMetricSpecification: {
         metrics: [
-          ...args.queues.map(({ queue }, index) => ({
-            id: queueMetricId(index),
+          {
+            id: 'backlog',
             returnData: false,
             metricStat: {
-              stat: 'Sum',
+              // Every sampling task publishes the same total: the average is the backlog.
+              stat: 'Average',
               metric: {
-                namespace: 'AWS/SQS',
-                metricName: 'ApproximateNumberOfMessagesVisible',
-                dimensions: [{ name: 'QueueName', value: queue.name }],
+                namespace: args.stage.cloudwatchNamespace,
+                metricName: INGEST_METRICS.backlog,
+                dimensions: [{ name: SERVICE_DIMENSION, value: INGEST_SERVICE }],
               },
             },
-          })),
+          },
           {
             id: 'tasks',
             returnData: false,
@@ -71,7 +67,7 @@ export function createIngestAutoscaling(args: {
           {
             id: 'backlog_per_task',
             label: 'Visible messages per running ingest task',
-            expression: backlogPerTaskExpression(args.queues.length),
+            expression: BACKLOG_PER_TASK_EXPRESSION,
             returnData: true,
           },
         ],

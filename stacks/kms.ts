@@ -33,6 +33,14 @@ export function createStageKey(stage: StageConfig, account: Account, prefix: str
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
           },
+          {
+            // The Glue failure rule (EventBridge) publishes to the same encrypted topic.
+            Sid: 'EventBridgePublishesToAlarmTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+          },
         ],
       }),
     },

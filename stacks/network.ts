@@ -3,7 +3,9 @@
  * one security group whose only ingress is the metrics port from inside the VPC, so a
  * Prometheus in the VPC can scrape them and nothing else can reach them. Redis accepts
  * connections from the services' group only. S3 and DynamoDB traffic stays on gateway
- * endpoints (free, and off the NAT).
+ * endpoints (free, and off the NAT). With the stage's `vpcEndpoints`, the other AWS APIs the
+ * tasks call get interface endpoints ({@link INTERFACE_ENDPOINT_SERVICES}) with private DNS,
+ * so the same SDK hostnames resolve inside the VPC; the NAT stays for everything else.
  */
 import type { Account } from './account';
 import type { StageConfig } from './stage';
@@ -13,6 +15,23 @@ export const REDIS_PORT = 6379;
 
 /** The VPC's address range (SST's default, stated so that rules can name it). */
 export const VPC_CIDR = '10.0.0.0/16';
+
+/**
+ * AWS APIs the tasks call, as interface endpoint service names: queues, delivery, image
+ * pulls (ECR API and registry; layers come from S3 through the gateway), logs, metrics
+ * (PutMetricData), secrets (the Redis URL), STS, and the Glue API (the scheduler starts jobs).
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  'sqs',
+  'firehose',
+  'ecr.api',
+  'ecr.dkr',
+  'logs',
+  'monitoring',
+  'secretsmanager',
+  'sts',
+  'glue',
+] as const;
 
 export function createNetwork(stage: StageConfig, account: Account, metricsPort: number) {
   const vpc = new sst.aws.Vpc('Vpc', {
@@ -77,6 +96,28 @@ export function createNetwork(stage: StageConfig, account: Account, metricsPort:
       vpcEndpointType: 'Gateway',
       routeTableIds,
     });
+  }
+
+  if (stage.vpcEndpoints) {
+    const endpointsSecurityGroup = new aws.ec2.SecurityGroup('EndpointsSecurityGroup', {
+      description: 'lean-ops interface endpoints: HTTPS from the VPC',
+      vpcId: vpc.id,
+      ingress: [
+        { description: 'AWS API calls from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [cidr] },
+      ],
+    });
+    // The ADOT sidecar remote-writes to Amazon Managed Prometheus.
+    const services = [...INTERFACE_ENDPOINT_SERVICES, ...(stage.managedPrometheus ? ['aps-workspaces'] : [])];
+    for (const service of services) {
+      new aws.ec2.VpcEndpoint(`${service.replace('.', '-')}InterfaceEndpoint`, {
+        vpcId: vpc.id,
+        serviceName: $interpolate`com.amazonaws.${account.region}.${service}`,
+        vpcEndpointType: 'Interface',
+        subnetIds: vpc.privateSubnets,
+        securityGroupIds: [endpointsSecurityGroup.id],
+        privateDnsEnabled: true,
+      });
+    }
   }
 
   return { vpc, cidr, servicesSecurityGroup, redisSecurityGroup };

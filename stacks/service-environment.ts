@@ -68,6 +68,8 @@ export function serviceEnvironment<V>(service: WorkerService, w: ServiceWiring<V
         [QUEUE_SERVICE_ENV.firehoseStreamPrefix]: w.firehoseStreamPrefix,
         [QUEUE_SERVICE_ENV.quarantineBucket]: w.quarantineBucket,
         [QUEUE_SERVICE_ENV.quarantinePrefix]: QUARANTINE_PREFIX,
+        // Where ingest publishes IngestBacklog, the metric its scaling policy tracks.
+        [QUEUE_SERVICE_ENV.cloudwatchNamespace]: w.cloudwatchNamespace,
       };
     case 'dlq':
       return {

@@ -16,6 +16,7 @@ import type { TopicQueues } from './queues';
 import { QUARANTINE_PREFIX, REDIS_URL_SECRET_ENV, type ServiceWiring, serviceEnvironment } from './service-environment';
 import type { StageConfig } from './stage';
 import type { StateTables } from './state-tables';
+import { longestArn, placeTopicStatements } from './topic-policies';
 import { createWorkerService } from './worker-service';
 
 /** Receive, acknowledge and hand back messages of `queues`, as sqs-consumer does. */
@@ -30,6 +31,16 @@ function consume(sid: string, queues: $util.Input<string>[]): Statement {
       'sqs:GetQueueUrl',
     ],
     resources: queues,
+  };
+}
+
+/** PutMetricData has no resource-level permissions: `*`, pinned to the stage's namespace. */
+function putMetricData(namespace: string): Statement {
+  return {
+    sid: 'PutMetricDataHasNoResourceLevelPermissions',
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
   };
 }
 
@@ -94,13 +105,51 @@ export function createServices(args: ServicesArgs) {
     cloudwatchNamespace: stage.cloudwatchNamespace,
   };
   const common = { cluster, stage, deploy, prometheus: args.prometheus };
-  const queueArns = args.queues.map(({ queue }) => queue.arn);
-  const dlqArns = args.queues.map(({ dlq }) => dlq.arn);
   const writeQuarantine: Statement = {
     sid: 'WriteQuarantine',
     actions: ['s3:PutObject'],
     resources: [$interpolate`${buckets.quarantine.arn}/${QUARANTINE_PREFIX}/*`],
   };
+
+  // Per-topic ARNs: inline for few topics, in managed policies for many (IAM's size quotas).
+  const topics = args.queues.map((queue, index) => ({ ...queue, stream: args.streams[index] }));
+  const ingestTopics = placeTopicStatements('IngestTaskRole', topics, {
+    arns: (t) => [
+      longestArn('sqs', names.queue(t.topic)),
+      longestArn('sqs', names.dlq(t.topic)),
+      longestArn('firehose', names.firehoseStream(t.topic)),
+    ],
+    statements: (chunk) => [
+      consume(
+        'ConsumeTopicQueues',
+        chunk.map((t) => t.queue.arn),
+      ),
+      {
+        sid: 'SampleDlqDepth',
+        actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        resources: chunk.map((t) => t.dlq.arn),
+      },
+      {
+        sid: 'WriteRawRecords',
+        actions: ['firehose:PutRecordBatch', 'firehose:PutRecord'],
+        resources: chunk.flatMap((t) => (t.stream ? [t.stream.arn] : [])),
+      },
+    ],
+  });
+  const dlqTopics = placeTopicStatements('DlqProcessorTaskRole', topics, {
+    arns: (t) => [longestArn('sqs', names.queue(t.topic)), longestArn('sqs', names.dlq(t.topic))],
+    statements: (chunk) => [
+      consume(
+        'ConsumeDlqs',
+        chunk.map((t) => t.dlq.arn),
+      ),
+      {
+        sid: 'RedriveToTopicQueues',
+        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        resources: chunk.map((t) => t.queue.arn),
+      },
+    ],
+  });
 
   const ingest = createWorkerService('Ingest', {
     ...common,
@@ -109,14 +158,10 @@ export function createServices(args: ServicesArgs) {
     scaling: { min: stage.ingest.minTasks, max: stage.ingest.maxTasks },
     environment: serviceEnvironment('ingest', wiring),
     permissions: [
-      consume('ConsumeTopicQueues', queueArns),
-      { sid: 'SampleDlqDepth', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: dlqArns },
-      {
-        sid: 'WriteRawRecords',
-        actions: ['firehose:PutRecordBatch', 'firehose:PutRecord'],
-        resources: args.streams.map((stream) => stream.arn),
-      },
+      ...ingestTopics.inline,
       writeQuarantine,
+      // IngestBacklog, the metric the ingest scaling policy tracks (stacks/ingest-autoscaling.ts).
+      putMetricData(stage.cloudwatchNamespace),
       keyUse('UseStageKey', keyArn),
     ],
   });
@@ -127,17 +172,10 @@ export function createServices(args: ServicesArgs) {
     size: stage.dlqProcessor.size,
     scaling: { min: 1, max: 1 },
     environment: serviceEnvironment('dlq', wiring),
-    permissions: [
-      consume('ConsumeDlqs', dlqArns),
-      {
-        sid: 'RedriveToTopicQueues',
-        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-        resources: queueArns,
-      },
-      writeQuarantine,
-      keyUse('UseStageKey', keyArn),
-    ],
+    permissions: [...dlqTopics.inline, writeQuarantine, keyUse('UseStageKey', keyArn)],
   });
+  ingestTopics.attachTo(ingest.nodes.taskRole);
+  dlqTopics.attachTo(dlqProcessor.nodes.taskRole);
 
   const lakeMetadata = [names.databases.raw, names.databases.curated];
   const scheduler = createWorkerService('Scheduler', {
@@ -198,12 +236,7 @@ export function createServices(args: ServicesArgs) {
         actions: ['s3:GetObject'],
         resources: [$interpolate`${buckets.artifacts.arn}/${ARTIFACTS.jobResults}/*`],
       },
-      {
-        sid: 'PutMetricDataHasNoResourceLevelPermissions',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': stage.cloudwatchNamespace } },
-      },
+      putMetricData(stage.cloudwatchNamespace),
       keyUse('UseStageKey', keyArn),
     ],
   });

@@ -8,11 +8,12 @@
  * Alarm thresholds are not here: they come from the app config file's `thresholds` (contract
  * §7 defaults), the same file the scheduler reads, so a process and its alarm cannot disagree.
  *
- * Plain TypeScript that imports only the contract (packages/core), so that it runs under
+ * Plain TypeScript that imports only the contract (packages/core) and alarm-subscribers.ts, so that it runs under
  * vitest and the root tsconfig without the SST platform.
  */
 
 import { DEFAULT_METRIC_NAMESPACE } from '@lean-ops/core';
+import { checkAlarmSubscribers } from './alarm-subscribers';
 
 /** `sst.aws.Service` CPU/memory pairs that Fargate accepts (SST validates the same table). */
 export type FargateSize =
@@ -40,6 +41,12 @@ export interface StageConfig {
   readonly deletionProtection: boolean;
   /** NAT for the private subnets the tasks run in: `ec2` (fck-nat instance, cheap) or `managed` (NAT Gateway). */
   readonly nat: 'ec2' | 'managed';
+  /**
+   * Interface VPC endpoints (SQS, Firehose, ECR, CloudWatch Logs and metrics, Secrets Manager,
+   * STS, Glue) in the private subnets, so AWS API calls leave neither through NAT nor over the
+   * internet. The S3 and DynamoDB gateway endpoints exist on every stage (they are free).
+   */
+  readonly vpcEndpoints: boolean;
   readonly ingest: {
     /** Fewest ingest tasks the service scales in to. */
     readonly minTasks: number;
@@ -76,6 +83,8 @@ export interface StageConfig {
   readonly pointInTimeRecovery: boolean;
   /** ElastiCache (Valkey) for BullMQ: node type without the `cache.` prefix, and read replicas. */
   readonly redis: { readonly instance: string; readonly replicas: number };
+  /** Operator alarms beyond contract §7 (stacks/operator-alarms.ts) and who the alarm topic notifies. */
+  readonly alarms: AlarmSettings;
   readonly glue: {
     readonly workerType: GlueWorkerType;
     /** Workers per curation / semantic run (bootstrap runs on the minimum of 2). */
@@ -85,11 +94,51 @@ export interface StageConfig {
   };
   /** Amazon Managed Prometheus workspace and an ADOT collector sidecar in every task. */
   readonly managedPrometheus: boolean;
+  /**
+   * `sst deploy` waits until every service is stable (its tasks pass their health checks), so
+   * a crash-looping image fails the deploy instead of reporting success (`wait` of the service).
+   */
+  readonly waitForSteadyState: boolean;
+  /**
+   * The account and region the stage may deploy into; `sst deploy` refuses any other before
+   * it touches a resource. `undefined`: any (dev and personal stages).
+   */
+  readonly deployTarget: DeployTarget;
   /** CloudWatch namespace of the scheduler's metrics and of the alarms on them. */
   readonly cloudwatchNamespace: string;
 }
 
 export type StageProfile = 'dev' | 'staging' | 'prod';
+
+/** One subscriber of the alarm topic: an e-mail address (AWS mails a confirmation link first) or an HTTPS endpoint. */
+export type AlarmSubscriber =
+  | { readonly protocol: 'email'; readonly endpoint: string }
+  | { readonly protocol: 'https'; readonly endpoint: string };
+
+/** Operator alarm settings (see {@link StageConfig.alarms}). */
+export interface AlarmSettings {
+  /** Who the alarm topic notifies; empty: nobody until someone subscribes (docs/deploy.md). */
+  readonly subscribers: readonly AlarmSubscriber[];
+  /** A topic's source queue holding a message this old means ingest does not keep up. */
+  readonly sourceQueueMaxAgeSeconds: number;
+  /** Redis `DatabaseMemoryUsagePercentage` that alarms: with `noeviction` a full Redis refuses BullMQ's writes. */
+  readonly redisMemoryPercent: number;
+  /** Minutes a service may run fewer tasks than desired (a deploy or a scale-out takes a few) before it alarms. */
+  readonly tasksBelowDesiredMinutes: number;
+}
+
+/** Where a stage may deploy (see {@link StageConfig.deployTarget}). */
+export interface DeployTarget {
+  /** 12-digit AWS account id. */
+  readonly accountId: string | undefined;
+  readonly region: string | undefined;
+}
+
+/**
+ * The AWS documentation's example account: the value staging and prod ship with. A deploy with
+ * real credentials refuses it, naming the account it found: put your accounts here first.
+ */
+export const PLACEHOLDER_ACCOUNT_ID = '123456789012';
 
 /** What a profile decides; `stage`, `profile` and the stage-derived values are added by {@link stageConfig}. */
 type ProfileSettings = Omit<StageConfig, 'stage' | 'profile' | 'cloudwatchNamespace'>;
@@ -110,6 +159,8 @@ const PROFILES = {
     deletionProtection: false,
     /** @defaultValue fck-nat on a t4g.nano: a NAT Gateway per AZ would cost more than the rest of the stage. */
     nat: 'ec2',
+    /** @defaultValue off: ten interface endpoints in two AZs cost more than the rest of a dev stage. */
+    vpcEndpoints: false,
     ingest: {
       /** @defaultValue 1..2 tasks: enough to see scaling happen, cheap to leave running. */
       minTasks: 1,
@@ -134,9 +185,15 @@ const PROFILES = {
     pointInTimeRecovery: false,
     /** @defaultValue t4g.micro, no replica: BullMQ state of a dev stage is disposable. */
     redis: { instance: 't4g.micro', replicas: 0 },
+    /** @defaultValue no subscribers; 1 h queue age, 80 % Redis memory, 10 min below desired tasks. */
+    alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 3600, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 10 },
     glue: { workerType: 'G.1X', workers: 2, timeoutMinutes: { bootstrap: 30, curation: 60, semantic: 60 } },
     /** @defaultValue off: a Prometheus in the VPC (or none) scrapes dev through Cloud Map. */
     managedPrometheus: false,
+    /** @defaultValue off: a dev deploy returns as soon as the changes are submitted. */
+    waitForSteadyState: false,
+    /** @defaultValue any account and region: personal stages deploy wherever their credentials point. */
+    deployTarget: { accountId: undefined, region: undefined },
   },
   staging: {
     /** @defaultValue `remove`, unprotected: staging is rebuilt from code and holds no data of record. */
@@ -144,6 +201,8 @@ const PROFILES = {
     protect: false,
     deletionProtection: false,
     nat: 'ec2',
+    /** @defaultValue off, as dev: staging's traffic does not pay for the endpoints (docs/deploy.md). */
+    vpcEndpoints: false,
     ingest: {
       /** @defaultValue 1..4 tasks: exercises scale-out under load tests without prod's floor. */
       minTasks: 1,
@@ -166,8 +225,15 @@ const PROFILES = {
     /** @defaultValue on: restores are rehearsed here before they are needed in prod. */
     pointInTimeRecovery: true,
     redis: { instance: 't4g.small', replicas: 0 },
+    /** @defaultValue as prod, so alarms are rehearsed here; add subscribers before the first deploy. */
+    alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 900, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 5 },
     glue: { workerType: 'G.1X', workers: 4, timeoutMinutes: { bootstrap: 30, curation: 120, semantic: 120 } },
-    managedPrometheus: false,
+    /** @defaultValue on, as in prod: the ADOT sidecar runs here before prod ever starts it. */
+    managedPrometheus: true,
+    /** @defaultValue on: a deploy that cannot start healthy tasks fails here first. */
+    waitForSteadyState: true,
+    /** @defaultValue placeholders: set the staging account and region before the first deploy. */
+    deployTarget: { accountId: PLACEHOLDER_ACCOUNT_ID, region: 'eu-west-1' },
   },
   prod: {
     /** @defaultValue `retain` and protected: buckets and tables outlive a mistaken `sst remove`. */
@@ -176,6 +242,8 @@ const PROFILES = {
     deletionProtection: true,
     /** @defaultValue managed NAT Gateways: no single instance between the workers and AWS APIs. */
     nat: 'managed',
+    /** @defaultValue on: AWS API traffic stays private and skips the NAT Gateway's per-GB charge. */
+    vpcEndpoints: true,
     ingest: {
       /** @defaultValue 2..10 tasks: two keep ingest up through a task or AZ loss; 10 × ~4k msg/s (bench) ≈ 40k msg/s. */
       minTasks: 2,
@@ -204,9 +272,15 @@ const PROFILES = {
     pointInTimeRecovery: true,
     /** @defaultValue m7g.large with one replica in another AZ: BullMQ state survives a node loss. */
     redis: { instance: 'm7g.large', replicas: 1 },
+    /** @defaultValue 15 min queue age, 80 % Redis memory, 5 min below desired tasks; add subscribers before the first deploy. */
+    alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 900, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 5 },
     glue: { workerType: 'G.2X', workers: 10, timeoutMinutes: { bootstrap: 30, curation: 180, semantic: 180 } },
     /** @defaultValue on: metrics land in AMP without operating a Prometheus server. */
     managedPrometheus: true,
+    /** @defaultValue on: `sst deploy` fails (and ECS rolls back) when the new tasks do not become healthy. */
+    waitForSteadyState: true,
+    /** @defaultValue placeholders: set the prod account and region before the first deploy. */
+    deployTarget: { accountId: PLACEHOLDER_ACCOUNT_ID, region: 'eu-west-1' },
   },
 } as const satisfies Record<StageProfile, ProfileSettings>;
 
@@ -230,6 +304,8 @@ export function stageConfig(stage: string): StageConfig {
   const profile = stageProfile(stage);
   // A deep copy on every call: a caller that mutates its copy cannot change another stack's.
   const settings: ProfileSettings = structuredClone(PROFILES[profile]);
+  // A mistyped subscriber would only show as alarms that never arrive: refuse it before any deploy.
+  checkAlarmSubscribers(stage, settings.alarms.subscribers);
   return {
     stage,
     profile,

@@ -1,23 +1,19 @@
 /**
  * One lean-ops worker as an `sst.aws.Service`: the image built from docker/Dockerfile (the
- * service's target), the health check on the metrics server's /healthz, a Cloud Map SRV
- * record on the metrics port (Prometheus discovery), a stop timeout above the shutdown
- * budget, its own task role with exactly `permissions`, and an execution role that reads
- * only the secrets the service is given.
+ * service's target, tagged `<app>-<stage>-<service>`), the health check on the metrics
+ * server's /healthz, a Cloud Map SRV record on the metrics port (Prometheus discovery), a stop
+ * timeout above the shutdown budget, explicit container ports (the worker's metrics port, none
+ * on the sidecar), its own task role with exactly `permissions`, and an execution role that
+ * reads only the secrets the service is given. An autoscaled service keeps the task count
+ * autoscaling set across deploys (`desiredCount` ignored); stages with `waitForSteadyState`
+ * make `sst deploy` wait for healthy tasks.
  */
+import { imageTag, retagged, withContainerPorts, withStopTimeout } from './container-definitions';
 import type { DeployConfig } from './deploy-config';
 import { policyDocument, type Statement, sstPermissions } from './iam';
 import type { ManagedPrometheus } from './managed-prometheus';
 import { HEALTH_CHECK_COMMAND, type WorkerService } from './service-environment';
 import type { FargateSize, StageConfig } from './stage';
-
-/** Adds `stopTimeout` to container `name` of a task definition's container JSON. */
-export function withStopTimeout(containerDefinitions: string, name: string, seconds: number): string {
-  const containers = JSON.parse(containerDefinitions) as { name: string }[];
-  return JSON.stringify(
-    containers.map((container) => (container.name === name ? { ...container, stopTimeout: seconds } : container)),
-  );
-}
 
 export interface WorkerServiceArgs {
   readonly service: WorkerService;
@@ -43,8 +39,16 @@ export function createWorkerService(name: string, args: WorkerServiceArgs): sst.
   const sidecar = args.prometheus?.sidecar(`lean-ops-${args.service}`, metricsPort);
   const permissions = args.prometheus ? [...args.permissions, args.prometheus.remoteWrite] : args.permissions;
   const executionStatements = args.executionStatements ?? [];
-  // Also the image tag SST pushes, so each service's image keeps a tag (and build cache) of its own.
+  // SST tags the image and its build cache by container name in the account-wide asset
+  // repository; the transform below renames them per app and stage (cache: per app).
   const container = args.service;
+  const tag = imageTag($app.name, $app.stage, container);
+  const cacheTag = `${$app.name}-${container}-cache`;
+  const autoscaled = args.scaling.max > args.scaling.min;
+  const renameCache = <C extends { registry?: { ref: string } }>(cache: C): C =>
+    cache.registry
+      ? { ...cache, registry: { ...cache.registry, ref: retagged(cache.registry.ref, `${container}-cache`, cacheTag) } }
+      : cache;
   return new sst.aws.Service(name, {
     cluster: args.cluster,
     cpu: args.size.cpu,
@@ -74,11 +78,20 @@ export function createWorkerService(name: string, args: WorkerServiceArgs): sst.
     // Scaling beyond CPU and memory (ingest's backlog per task) is added by its own policy.
     scaling: { min: args.scaling.min, max: args.scaling.max, cpuUtilization: false, memoryUtilization: false },
     serviceRegistry: { port: metricsPort },
+    wait: stage.waitForSteadyState,
     permissions: sstPermissions(permissions),
     transform: {
+      image: (image) => {
+        image.tags = $output(image.tags).apply((refs) => (refs ?? []).map((ref) => retagged(ref, container, tag)));
+        image.cacheFrom = $output(image.cacheFrom).apply((caches) => (caches ?? []).map(renameCache));
+        image.cacheTo = $output(image.cacheTo).apply((caches) => (caches ?? []).map(renameCache));
+        return undefined;
+      },
       taskDefinition: (definition) => {
         definition.containerDefinitions = $output(definition.containerDefinitions).apply((json) =>
-          withStopTimeout(json, container, deploy.stopTimeoutSeconds),
+          withContainerPorts(withStopTimeout(json, container, deploy.stopTimeoutSeconds), {
+            [container]: [metricsPort],
+          }),
         );
         return undefined;
       },
@@ -92,7 +105,9 @@ export function createWorkerService(name: string, args: WorkerServiceArgs): sst.
         group.retentionInDays = stage.logRetentionDays;
         return undefined;
       },
-      service: (service) => {
+      service: (service, opts) => {
+        // Autoscaling owns the task count: a deploy must not reset it to SST's scaling.min.
+        if (autoscaled) opts.ignoreChanges = [...(opts.ignoreChanges ?? []), 'desiredCount'];
         if (args.singleton) {
           service.deploymentMaximumPercent = 100;
           service.deploymentMinimumHealthyPercent = 0;

@@ -7,14 +7,15 @@
  *
  * The fixture is in expanded form: every RAW row has all RAW columns, `json_payload` as
  * text (pytest expands tests/conformance/fixtures/*.json first, so both engines get the
- * same bytes). Each batch is written as one JSON-lines file and committed as one RAW
+ * same bytes). Each batch is written as one JSON-lines file in the wire form the ingest
+ * worker writes (`encodeRawRecord`: timestamps as epoch microseconds) and committed as one RAW
  * snapshot; curation runs after each batch, then the semantic job when the fixture has a
  * schema (a topic without one ends curation-only, as the pipeline run does).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSemanticSchema, RAW_COLUMNS, type RawRecord, type SnapshotRef } from '@lean-ops/core';
+import { encodeRawRecord, parseSemanticSchema, RAW_COLUMNS, type RawRecord, type SnapshotRef } from '@lean-ops/core';
 import { DuckDbLake } from '@lean-ops/lake';
 
 interface Fixture {
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     let undeclared: readonly string[] | null = null;
     for (const [b, batch] of fixture.batches.entries()) {
       const file = join(dir, `batch-${String(b).padStart(3, '0')}.jsonl`);
-      writeFileSync(file, `${batch.map((row) => JSON.stringify(row)).join('\n')}\n`);
+      writeFileSync(file, `${batch.map((row) => encodeRawRecord(row).json).join('\n')}\n`);
       const snap = await lake.commitRawFiles(fixture.topic, [file]);
       if (snap === null) throw new Error(`batch ${b} committed no RAW snapshot`);
       const curation = await lake.runCuration(fixture.topic, raw, snap);

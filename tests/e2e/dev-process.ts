@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { type DevRuntime, readDevRuntime } from '@lean-ops/local';
 
 /** Helpers for e2e tests that run the real `lean-ops` bin as a user would. */
-export const BIN = resolve(import.meta.dirname, '../../packages/cli/bin/lean-ops.js');
+export const BIN = resolve(import.meta.dirname, '../../apps/cli/bin/lean-ops.js');
 export const ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LEAN_OPS_CONFIG: '' };
 const execute = promisify(execFile);
 

@@ -89,4 +89,16 @@ describe('checkStageAgainstConfig', () => {
     );
     expect(() => checkStageAgainstConfig(stageConfig('dev'), withTrigger(300))).not.toThrow();
   });
+
+  it('refuses queue sampling off or slower than once a minute: the ingest scaling metric comes from it', () => {
+    const withSampling = (ms: number) =>
+      loadDeployConfig(repo({ 'lean-ops.config.json': { ...TOPICS, ingest: { queueStatsIntervalMs: ms } } }), {});
+
+    expect(() => checkStageAgainstConfig(stageConfig('prod'), withSampling(60_000))).not.toThrow();
+    for (const ms of [0, 60_001]) {
+      expect(() => checkStageAgainstConfig(stageConfig('prod'), withSampling(ms))).toThrow(
+        `ingest.queueStatsIntervalMs is ${ms} in lean-ops.config.json: the ingest scaling policy tracks the backlog`,
+      );
+    }
+  });
 });

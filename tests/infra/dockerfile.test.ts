@@ -38,6 +38,16 @@ describe('docker/Dockerfile', () => {
     expect(DOCKERFILE).not.toMatch(/bin\/lean-ops\.js|tsx/);
   });
 
+  it('copies every npm workspace folder into the build stage (the bundle is built from all of them)', () => {
+    const { workspaces } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
+    const build = parseDockerfile(DOCKERFILE).find((stage) => stage.name === 'build')?.instructions ?? [];
+    const copied = build.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+
+    expect(workspaces.map((w) => w.replace(/\/\*$/, ''))).toEqual(['packages', 'workers', 'apps']);
+    for (const folder of workspaces.map((w) => w.replace(/\/\*$/, '')))
+      expect(copied).toContain(`${folder} ./${folder}`);
+  });
+
   it('keeps the health check script on /healthz of the metrics port', () => {
     const script = readFileSync(join(ROOT, 'docker', 'healthcheck.mjs'), 'utf8');
 

@@ -45,6 +45,7 @@ describe('serviceEnvironment', () => {
       firehoseStreamPrefix: 'lean-ops-prod-raw-',
       quarantineBucket: 'quarantine-bucket',
       quarantinePrefix: QUARANTINE_PREFIX,
+      cloudwatchNamespace: 'LeanOps',
       region: 'eu-west-1',
     });
   });
@@ -87,6 +88,7 @@ describe('serviceEnvironment', () => {
         'LEAN_OPS_FIREHOSE_STREAM_PREFIX',
         'LEAN_OPS_QUARANTINE_BUCKET',
         'LEAN_OPS_QUARANTINE_PREFIX',
+        'LEAN_OPS_CLOUDWATCH_NAMESPACE',
       ],
     ],
     [

@@ -1,3 +1,4 @@
+import { INGEST_METRICS } from '@lean-ops/core';
 import { readServiceEnvironment } from '@lean-ops/queue-worker';
 import { INGEST } from '@lean-ops/worker-ingest';
 import { describe, expect, it } from 'vitest';
@@ -51,7 +52,10 @@ describe('network', () => {
   });
 
   it('keeps S3 and DynamoDB traffic on gateway endpoints', async () => {
-    const endpoints = ofType((await appRun('prod')).resources, 'aws:ec2/vpcEndpoint:VpcEndpoint');
+    // Prod also has interface endpoints (its vpcEndpoints switch; tests/infra/operations.test.ts).
+    const endpoints = ofType((await appRun('prod')).resources, 'aws:ec2/vpcEndpoint:VpcEndpoint').filter(
+      (e) => e.inputs.vpcEndpointType === 'Gateway',
+    );
 
     expect(endpoints.map((e) => [e.inputs.serviceName, e.inputs.vpcEndpointType])).toEqual([
       ['com.amazonaws.eu-west-1.s3', 'Gateway'],
@@ -138,6 +142,7 @@ describe('service environment', () => {
       firehoseStreamPrefix: 'lean-ops-prod-raw-',
       quarantineBucket: 'quarantinebucket-mock',
       quarantinePrefix: 'quarantine',
+      cloudwatchNamespace: 'LeanOps',
       region: 'eu-west-1',
     });
     expect(env).toMatchObject({
@@ -313,7 +318,7 @@ describe('Redis for BullMQ', () => {
 
 describe('ingest autoscaling', () => {
   it.each(['dev', 'prod'])(
-    '%s: tracks visible messages of every topic queue per running task, within the stage’s bounds',
+    '%s: tracks the backlog ingest publishes per running task, within the stage’s bounds',
     async (stage) => {
       const { resources } = await appRun(stage);
       const config = stageConfig(stage);
@@ -333,19 +338,15 @@ describe('ingest autoscaling', () => {
           customizedMetricSpecification: {
             metrics: [
               {
-                id: 'q0',
+                id: 'backlog',
                 metricStat: {
-                  stat: 'Sum',
+                  stat: 'Average',
                   metric: {
-                    namespace: 'AWS/SQS',
-                    metricName: 'ApproximateNumberOfMessagesVisible',
-                    dimensions: [{ name: 'QueueName', value: `lean-ops-${stage}-telemetry` }],
+                    namespace: config.cloudwatchNamespace,
+                    metricName: INGEST_METRICS.backlog,
+                    dimensions: [{ name: 'Service', value: 'ingest' }],
                   },
                 },
-              },
-              {
-                id: 'q1',
-                metricStat: { metric: { dimensions: [{ name: 'QueueName', value: `lean-ops-${stage}-alerts` }] } },
               },
               {
                 id: 'tasks',
@@ -361,7 +362,7 @@ describe('ingest autoscaling', () => {
                   },
                 },
               },
-              { id: 'backlog_per_task', expression: '(q0 + q1) / tasks', returnData: true },
+              { id: 'backlog_per_task', expression: 'backlog / tasks', returnData: true },
             ],
           },
         },

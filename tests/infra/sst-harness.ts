@@ -47,6 +47,8 @@ export interface RecordedResource {
   /** The resource options after all stack transformations (SST's retain-on-delete among them). */
   readonly retainOnDelete: boolean | undefined;
   readonly protect: boolean | undefined;
+  /** Input properties a deploy leaves as they are in AWS (e.g. an autoscaled service's desiredCount). */
+  readonly ignoreChanges?: readonly string[];
 }
 
 export interface AppRun {
@@ -65,10 +67,31 @@ export interface RunOptions {
   readonly configFile?: string;
   /** Runs after the app's `run()` in the same stack (harness self-tests only). */
   readonly probe?: (globals: { sst: unknown; aws: unknown }) => void;
+  /** What the mocked provider says about the credentials (stacks/deploy-target.ts). @defaultValue {@link MOCK_CALLER} */
+  readonly caller?: Partial<MockCaller>;
+}
+
+/** The deploying principal as the mocked provider describes it. */
+export interface MockCaller {
+  readonly accountId: string;
+  readonly region: string;
+  /** `getCallerIdentity().arn` (an IAM user: `getSessionContext` answers it as its own issuer). */
+  readonly arn: string;
+  /** `getDataLakeSettings().admins`. */
+  readonly dataLakeAdmins: readonly string[];
 }
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT_ID = '123456789012';
+export const CALLER_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/mock`;
+
+/** The stage pins' placeholder account and region, a caller that is a data-lake administrator. */
+export const MOCK_CALLER: MockCaller = {
+  accountId: ACCOUNT_ID,
+  region: REGION,
+  arn: CALLER_ARN,
+  dataLakeAdmins: [CALLER_ARN],
+};
 
 /** Two topics, one with a semantic schema, every other setting at its default. */
 export const FIXTURE_CONFIG = 'tests/infra/fixtures/lean-ops.config.json';
@@ -87,7 +110,7 @@ interface TransformationArgs {
   type: string;
   name: string;
   props: Record<string, unknown>;
-  opts: { retainOnDelete?: boolean; protect?: boolean };
+  opts: { retainOnDelete?: boolean; protect?: boolean; ignoreChanges?: string[] };
 }
 interface PulumiModule {
   runtime: {
@@ -216,9 +239,13 @@ function setEnv(vars: Record<string, string>): () => void {
   };
 }
 
-/** Answers for the provider functions SST components call while they are constructed. */
-function mockCall({ token, inputs }: MockCallArgs): Record<string, unknown> {
+/** Answers for the provider functions SST components and the app's checks call. */
+function mockCall({ token, inputs }: MockCallArgs, caller: MockCaller): Record<string, unknown> {
   switch (token) {
+    case 'aws:iam/getSessionContext:getSessionContext':
+      return { arn: inputs.arn, issuerArn: inputs.arn, issuerId: 'MOCK', issuerName: 'mock', sessionName: '', id: 'x' };
+    case 'aws:lakeformation/getDataLakeSettings:getDataLakeSettings':
+      return { admins: [...caller.dataLakeAdmins], region: caller.region, id: caller.accountId };
     case 'aws:iam/getPolicyDocument:getPolicyDocument':
       return {
         ...inputs,
@@ -226,9 +253,9 @@ function mockCall({ token, inputs }: MockCallArgs): Record<string, unknown> {
         id: 'mock',
       };
     case 'aws:index/getRegion:getRegion':
-      return { id: REGION, name: REGION, region: REGION, description: 'mock region' };
+      return { id: caller.region, name: caller.region, region: caller.region, description: 'mock region' };
     case 'aws:index/getCallerIdentity:getCallerIdentity':
-      return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/mock`, userId: 'MOCK', id: ACCOUNT_ID };
+      return { accountId: caller.accountId, arn: caller.arn, userId: 'MOCK', id: caller.accountId };
     case 'aws:index/getPartition:getPartition':
       return { partition: 'aws', dnsSuffix: 'amazonaws.com', reverseDnsPrefix: 'com.amazonaws', id: 'aws' };
     case 'aws:index/getAvailabilityZones:getAvailabilityZones':
@@ -252,14 +279,19 @@ export async function runAppUnderMocks(stage: string, options: RunOptions = {}):
     LEAN_OPS_GLUE_DIST: builtGlueArtifacts(),
   });
   try {
-    return { ...(await evaluate(stage, options.probe)), rpcCalls: [...rpc.calls] };
+    const caller = { ...MOCK_CALLER, ...options.caller };
+    return { ...(await evaluate(stage, options.probe, caller)), rpcCalls: [...rpc.calls] };
   } finally {
     restoreEnv();
     await rpc.close();
   }
 }
 
-async function evaluate(stage: string, probe: RunOptions['probe']): Promise<Omit<AppRun, 'rpcCalls'>> {
+async function evaluate(
+  stage: string,
+  probe: RunOptions['probe'],
+  caller: MockCaller,
+): Promise<Omit<AppRun, 'rpcCalls'>> {
   const pulumi = await importPulumi();
   const recorded: RecordedResource[] = [];
   const optionsByName = new Map<string, TransformationArgs['opts']>();
@@ -283,6 +315,7 @@ async function evaluate(stage: string, probe: RunOptions['probe']): Promise<Omit
           inputs,
           retainOnDelete: options?.retainOnDelete,
           protect: options?.protect,
+          ...(options?.ignoreChanges ? { ignoreChanges: [...options.ignoreChanges] } : {}),
         });
         return {
           id: `${name}-id`,
@@ -294,7 +327,7 @@ async function evaluate(stage: string, probe: RunOptions['probe']): Promise<Omit
           },
         };
       },
-      call: mockCall,
+      call: (args) => mockCall(args, caller),
     },
     String(app.name),
     stage,

@@ -1,19 +1,12 @@
 import { join } from 'node:path';
 import { SqsAcknowledger } from '@lean-ops/aws';
-import type { RawRecord } from '@lean-ops/core';
 import { LandingSink } from '@lean-ops/local';
 import { createRegistry } from '@lean-ops/metrics';
 import { SqsMessageSource } from '@lean-ops/queue-worker';
-import { silentLogger } from '@lean-ops/testkit';
+import { readLanded, silentLogger } from '@lean-ops/testkit';
 import { IngestWorker } from '@lean-ops/worker-ingest';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type DlqHarness,
-  readRows,
-  startDlqHarness,
-  validBody,
-  waitFor,
-} from '../../workers/dlq/tests/helpers/dlq-harness.js';
+import { type DlqHarness, startDlqHarness, validBody, waitFor } from '../../workers/dlq/tests/helpers/dlq-harness.js';
 import { FaultySink } from '../../workers/ingest/tests/helpers/harness.js';
 
 /** Above both services: the DLQ processor redrives what the ingest worker gave up on. */
@@ -58,7 +51,7 @@ describe('DLQ processor and ingest worker together', () => {
     await waitFor('20 messages in the DLQ', async () => (await h?.depth(h.dlqUrl)) === 20);
     sink.down = false;
     h.worker.start();
-    const landed = () => readRows<RawRecord>(join(h?.dataDir ?? '', 'landing'));
+    const landed = () => readLanded(join(h?.dataDir ?? '', 'landing'));
     await waitFor('20 landed', async () => (await landed()).length === 20);
     expect((await landed()).map((r) => r.source_message_id).sort()).toEqual([...ids].sort());
     await waitFor('empty queues', async () => (await h?.depth(h.queueUrl)) === 0 && (await h?.depth(h.dlqUrl)) === 0);

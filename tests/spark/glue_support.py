@@ -1,5 +1,8 @@
 """Helpers for the Glue job tests: RAW rows as the ingest worker writes them, and a RAW
-append that stands in for Firehose (one DataFrameWriterV2 append = one RAW snapshot)."""
+append that stands in for Firehose (one DataFrameWriterV2 append = one RAW snapshot). The
+append takes the rows through the wire form Firehose receives (``encodeRawRecord`` in
+packages/core: timestamps as epoch microseconds) and decodes them with the dialect's
+``timestamp_of_micros``, as the DuckDB engine's RAW commit does."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from lean_ops_jobs.ddl import TopicTables, ensure_raw_table
 from lean_ops_jobs.iceberg import current_snapshot
+from lean_ops_jobs.sql import spark_dialect
 
 RAW_FIELDS = (
     "topic",
@@ -23,6 +27,7 @@ RAW_FIELDS = (
     "source_message_id",
 )
 _TIMESTAMPS = ("event_timestamp", "publish_time", "ingested_at")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _counter = itertools.count(1)
 
 T0_MS = int(dt.datetime(2024, 3, 1, 12, tzinfo=dt.timezone.utc).timestamp() * 1000)
@@ -66,11 +71,26 @@ def raw_of(body: Mapping[str, Any], publish_time_ms: int, source_message_id: str
     }
 
 
+def text_micros(text: str) -> int:
+    """Epoch microseconds of a RAW timestamp text ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (years
+    0001-9999), by integer arithmetic: the wire value ``encodeRawRecord`` writes."""
+    value = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+    return (value - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def wire_of(row: Mapping[str, str]) -> dict[str, Any]:
+    """A RAW record in its wire form: the same columns, timestamps as epoch microseconds."""
+    return {f: text_micros(row[f]) if f in _TIMESTAMPS else row[f] for f in RAW_FIELDS}
+
+
 def append_raw(spark, tables: TopicTables, rows: Iterable[Mapping[str, str]]) -> int:
-    """Appends RAW records (timestamps as RAW text) as one snapshot; returns its id."""
+    """Appends RAW records (timestamps as RAW text) as one snapshot, through their wire
+    form (epoch microseconds, decoded by the dialect); returns the snapshot id."""
     ensure_raw_table(spark, tables)
-    data = [tuple(r[f] for f in RAW_FIELDS) for r in rows]
-    df = spark.createDataFrame(data, ", ".join(f"{f} string" for f in RAW_FIELDS))
-    df = df.selectExpr(*(f"CAST({f} AS TIMESTAMP) AS {f}" if f in _TIMESTAMPS else f for f in RAW_FIELDS))
+    wire = [wire_of(r) for r in rows]
+    data = [tuple(w[f] for f in RAW_FIELDS) for w in wire]
+    df = spark.createDataFrame(data, ", ".join(f"{f} {'bigint' if f in _TIMESTAMPS else 'string'}" for f in RAW_FIELDS))
+    d = spark_dialect()
+    df = df.selectExpr(*(f"{d.timestamp_of_micros(f)} AS {f}" if f in _TIMESTAMPS else f for f in RAW_FIELDS))
     df.writeTo(tables.raw).append()
     return current_snapshot(spark, tables.raw).snapshot_id

@@ -167,6 +167,10 @@ class Dialect:
     def sql_type(self, semantic_type: str) -> str:
         return self.spec["types"][semantic_type]
 
+    def timestamp_of_micros(self, value: str) -> str:
+        """A timestamp from a BIGINT of UTC epoch microseconds (RAW's wire form), exact."""
+        return _fill(self.spec["timestamp_of_micros"], {"value": value})
+
     def newest_per_key(self, table: str, columns: Sequence[str]) -> str:
         return _fill(
             self.spec["newest_per_key"],

@@ -2,6 +2,10 @@ export type { AdapterLogger } from './adapter-logger.js';
 export { isRetryableAwsError } from './aws-errors.js';
 export { type ChunkLimits, chunkByLimits, chunkBySize, groupBy } from './chunk-by-limits.js';
 export {
+  CloudWatchBacklogPublisher,
+  type CloudWatchBacklogPublisherOptions,
+} from './cloudwatch-backlog-publisher.js';
+export {
   CloudWatchNotifier,
   type CloudWatchNotifierOptions,
 } from './cloudwatch-notifier.js';

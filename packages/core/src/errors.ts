@@ -57,6 +57,14 @@ export class PermanentError extends LeanOpsError {
   }
 }
 
+/** A service was asked for something only a running service has (its status before `start()`, after `close()`). */
+export class ServiceNotRunningError extends LeanOpsError {
+  override name = 'ServiceNotRunningError';
+  constructor(service: string, state: 'not started' | 'closed') {
+    super('service_not_running', `${service} is ${state}`);
+  }
+}
+
 /** A compare-and-set on a checkpoint lost: someone else moved it first. */
 export class CheckpointConflictError extends LeanOpsError {
   override name = 'CheckpointConflictError';

@@ -1,6 +1,13 @@
 export { canonicalJson } from './canonical-json.js';
 export { CURATED_METADATA_COLUMNS, curatedColumnName, SEMANTIC_METADATA_COLUMNS } from './column-name.js';
-export { DEFAULT_METRIC_NAMESPACE, PIPELINE_METRICS, TOPIC_DIMENSION } from './contracts/cloudwatch-metrics.js';
+export {
+  DEFAULT_METRIC_NAMESPACE,
+  INGEST_METRICS,
+  INGEST_SERVICE,
+  PIPELINE_METRICS,
+  SERVICE_DIMENSION,
+  TOPIC_DIMENSION,
+} from './contracts/cloudwatch-metrics.js';
 export { type DataDirLayout, DEFAULT_DATA_DIR, dataDirLayout } from './contracts/data-dir.js';
 export { COMMON_ENV, DLQ_ENV, QUEUE_SERVICE_ENV, SCHEDULER_ENV } from './contracts/environment.js';
 export {
@@ -28,6 +35,7 @@ export {
   PermanentError,
   RetryableError,
   SchemaError,
+  ServiceNotRunningError,
 } from './errors.js';
 export { finishesWithin } from './finishes-within.js';
 export { deriveIdempotencyKey, type IdempotencyKeyInput } from './idempotency-key.js';
@@ -42,6 +50,7 @@ export {
 } from './message.js';
 export { onceAsync } from './once.js';
 export { parseOptions } from './parse-options.js';
+export type { BacklogPublisher } from './ports/backlog-publisher.js';
 export type { CheckpointName, CheckpointStore, TopicCheckpoints } from './ports/checkpoint-store.js';
 export type { DriftEntry, DriftLog, DriftStatus } from './ports/drift-log.js';
 export type {
@@ -75,7 +84,18 @@ export type {
 export { type FailedRecord, FIREHOSE_LIMITS, type RecordSink, type SinkLimits } from './ports/record-sink.js';
 export type { SchemaRegistry } from './ports/schema-registry.js';
 export type { LakeSnapshots, Layer, PendingRecords, SnapshotRef } from './ports/snapshot.js';
-export { type EncodedRecord, encodeRawRecord, RAW_COLUMNS, type RawRecord } from './raw-record.js';
+export {
+  decodeRawRecord,
+  type EncodedRecord,
+  encodeRawRecord,
+  RAW_COLUMNS,
+  RAW_TIMESTAMP_COLUMNS,
+  type RawColumn,
+  type RawRecord,
+  RawRecordError,
+  type RawTimestampColumn,
+  type RawTimestampMicros,
+} from './raw-record.js';
 export {
   parseSemanticSchema,
   SEMANTIC_TYPES,
@@ -85,6 +105,7 @@ export {
   semanticColumnSchema,
   semanticSchemaSchema,
 } from './semantic-schema.js';
+export type { Service } from './service.js';
 export {
   formatMicros,
   MAX_MICROS,

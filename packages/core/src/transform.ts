@@ -3,7 +3,7 @@ import { hasDuplicateTopLevelMember } from './duplicate-members.js';
 import { deriveIdempotencyKey } from './idempotency-key.js';
 import { validateMessage } from './message.js';
 import { FIREHOSE_LIMITS } from './ports/record-sink.js';
-import { type EncodedRecord, encodeRawRecord } from './raw-record.js';
+import { type EncodedRecord, encodeRawRecordWithMicros } from './raw-record.js';
 import { formatMicros, millisToMicros, periodOfMicros } from './timestamp.js';
 
 /** Firehose's record limit (1,000 KiB), the default cap on one encoded RAW record. */
@@ -75,17 +75,22 @@ export function transformMessage(msg: InboundMessage, options: TransformOptions)
     }
   }
 
-  const encoded = encodeRawRecord({
-    topic: message.topic,
-    idempotency_key: idempotencyKey,
-    device_id: message.device_id,
-    event_timestamp: formatMicros(eventTimestampMicros),
-    publish_time: formatMicros(millisToMicros(msg.publishTimeMs)),
-    period_reference: message.period_reference ?? periodOfMicros(eventTimestampMicros),
-    json_payload: msg.body,
-    ingested_at: formatMicros(millisToMicros((options.now ?? Date.now)())),
-    source_message_id: msg.sourceMessageId,
-  });
+  const publishTimeMicros = millisToMicros(msg.publishTimeMs);
+  const ingestedAtMicros = millisToMicros((options.now ?? Date.now)());
+  const encoded = encodeRawRecordWithMicros(
+    {
+      topic: message.topic,
+      idempotency_key: idempotencyKey,
+      device_id: message.device_id,
+      event_timestamp: formatMicros(eventTimestampMicros),
+      publish_time: formatMicros(publishTimeMicros),
+      period_reference: message.period_reference ?? periodOfMicros(eventTimestampMicros),
+      json_payload: msg.body,
+      ingested_at: formatMicros(ingestedAtMicros),
+      source_message_id: msg.sourceMessageId,
+    },
+    { event_timestamp: eventTimestampMicros, publish_time: publishTimeMicros, ingested_at: ingestedAtMicros },
+  );
   if (encoded.bytes > maxBytes) return { ok: false, reason: 'too_large' };
   return { ok: true, encoded };
 }

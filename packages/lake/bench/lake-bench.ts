@@ -44,15 +44,18 @@ async function generate(path: string, select: string): Promise<void> {
   db.closeSync();
 }
 
-/** RAW rows for keys [from, from+count), versions at `minute`, duplicated rows by `dupOf`. */
+/**
+ * RAW rows for keys [from, from+count), versions at `minute`, duplicated rows by `dupOf`;
+ * timestamps as epoch microseconds, the wire form `encodeRawRecord` writes.
+ */
 const rawSelect = (range: string, minute: string, publishSecond: string) => `
   SELECT 'telemetry' AS topic, 'k' || i AS idempotency_key, 'dev-' || (i % 5000) AS device_id,
-    strftime(TIMESTAMP '2024-03-01 10:00:00' + to_minutes(${minute}), '%Y-%m-%dT%H:%M:%S.%fZ') AS event_timestamp,
-    strftime(TIMESTAMP '2024-03-01 12:00:00' + to_seconds(${publishSecond}), '%Y-%m-%dT%H:%M:%S.%fZ') AS publish_time,
+    epoch_us(TIMESTAMP '2024-03-01 10:00:00' + to_minutes(${minute})) AS event_timestamp,
+    epoch_us(TIMESTAMP '2024-03-01 12:00:00' + to_seconds(${publishSecond})) AS publish_time,
     '2024-03' AS period_reference,
     json_object('topic', 'telemetry', 'device_id', 'dev-' || (i % 5000), 'event_timestamp', 0, 'payload',
       json_object('temperature', 15 + (i % 200) / 10.0, 'humidity', i % 100, 'status', CASE WHEN i % 97 = 0 THEN 'warn' ELSE 'ok' END))::VARCHAR AS json_payload,
-    '2024-03-01T12:00:05.000000Z' AS ingested_at, 'msg-' || i || '-' || ${minute} AS source_message_id
+    epoch_us(TIMESTAMP '2024-03-01 12:00:05') AS ingested_at, 'msg-' || i || '-' || ${minute} AS source_message_id
   FROM ${range}`;
 
 async function main(): Promise<void> {

@@ -41,11 +41,20 @@ const CURATED_FIXED = new Set<string>([...CURATED_METADATA_COLUMNS, '_raw_seq'])
 
 const q = DUCKDB.quote;
 
-/** RAW's columns as the landing files hold them: every value a JSON string. */
-const LANDED_COLUMNS = `{${TABLE_COLUMNS.raw.map((c) => `${DUCKDB.literal(c.name)}: 'VARCHAR'`).join(', ')}}`;
-/** RAW's columns read from the landing files, cast to the table's types. */
+/**
+ * RAW's columns as the landing files hold them (`encodeRawRecord`'s wire form): text, and
+ * timestamps as JSON integers of epoch microseconds, read as BIGINT (exact to the digit).
+ */
+const LANDED_COLUMNS = `{${TABLE_COLUMNS.raw
+  .map((c) => `${DUCKDB.literal(c.name)}: ${DUCKDB.literal(c.type === 'timestamp' ? 'BIGINT' : 'VARCHAR')}`)
+  .join(', ')}}`;
+/** RAW's columns read from the landing files, decoded to the table's types. */
 const LANDED_SELECT = TABLE_COLUMNS.raw
-  .map((c) => (c.type === 'string' ? q(c.name) : `CAST(${q(c.name)} AS ${DUCKDB.sqlType(c.type)})`))
+  .map((c) => {
+    if (c.type === 'string') return q(c.name);
+    if (c.type === 'timestamp') return `${DUCKDB.timestampOfMicros(q(c.name))} AS ${q(c.name)}`;
+    return `CAST(${q(c.name)} AS ${DUCKDB.sqlType(c.type)})`;
+  })
   .join(', ');
 
 /** The columns of the contract's version order (newest_order in jobs/sql/dialects.json). */

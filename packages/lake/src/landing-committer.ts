@@ -14,6 +14,11 @@ export interface LandingCommitterOptions {
   readonly onError?: (err: unknown) => void;
 }
 
+/** What the landing committer reports: files the landing sink wrote and RAW does not hold yet. */
+export interface LandingStatus {
+  readonly waitingFiles: number;
+}
+
 /**
  * The local stand-in for Firehose's delivery into Iceberg: commits the files the landing
  * sink wrote into each topic's RAW table as one snapshot, then deletes them. A crash
@@ -38,19 +43,18 @@ export class LandingCommitter {
     }, this.options.intervalMs ?? 1_000);
   }
 
+  /** Landed files waiting to be committed into RAW, over every topic. */
+  async status(): Promise<LandingStatus> {
+    let waitingFiles = 0;
+    for (const topic of this.options.topics) waitingFiles += (await this.landed(topic)).length;
+    return { waitingFiles };
+  }
+
   /** Commits every topic's landed files now; returns the new snapshots by topic. */
   async commitOnce(): Promise<Map<string, SnapshotRef>> {
     const made = new Map<string, SnapshotRef>();
     for (const topic of this.options.topics) {
-      const dir = join(this.options.landingDir, topic);
-      const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return [] as string[];
-        throw err;
-      });
-      const files = names
-        .filter((n) => n.endsWith('.jsonl'))
-        .sort()
-        .map((n) => join(dir, n));
+      const files = await this.landed(topic);
       if (files.length === 0) continue;
       const snapshot = await this.options.lake.commitRawFiles(topic, files);
       if (snapshot) {
@@ -60,6 +64,19 @@ export class LandingCommitter {
       await Promise.all(files.map((f) => unlink(f).catch(() => undefined)));
     }
     return made;
+  }
+
+  /** The landed files of `topic`, sorted by name. */
+  private async landed(topic: string): Promise<string[]> {
+    const dir = join(this.options.landingDir, topic);
+    const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    });
+    return names
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()
+      .map((n) => join(dir, n));
   }
 
   /** Stops the timer and commits what is left; idempotent. */

@@ -31,7 +31,7 @@ export { FileQuarantine, type FileQuarantineOptions } from './file-quarantine.js
 export { freePort } from './free-port.js';
 export { LANDING_LIMITS, LandingSink, type LandingSinkOptions } from './landing-sink.js';
 export type { AcceptedListener, AcceptedMessageAttributes } from './persistent-sqs-store.js';
-export { listJsonlFiles, readJsonlTree } from './read-jsonl.js';
+export { listJsonlFiles, readJsonlTree, readLandedRecords } from './read-jsonl.js';
 export { commandLineOf, isProcessAlive, reapChildServers } from './reap-child-servers.js';
 export {
   findRedisServer,

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { decodeRawRecord, type RawRecord } from '@lean-ops/core';
 
 /** Every `*.jsonl` file below `dir` (one level of topic folders), oldest first. */
 export async function listJsonlFiles(dir: string): Promise<string[]> {
@@ -20,10 +21,22 @@ export async function listJsonlFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-/** Streams the parsed lines of every landed or quarantined file below `dir`. */
-export async function* readJsonlTree<T = unknown>(dir: string): AsyncGenerator<T> {
+async function* jsonlLines(dir: string): AsyncGenerator<string> {
   for (const file of await listJsonlFiles(dir)) {
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
-    for await (const line of lines) if (line !== '') yield JSON.parse(line) as T;
+    for await (const line of lines) if (line !== '') yield line;
   }
+}
+
+/** Streams the parsed lines of every landed or quarantined file below `dir`. */
+export async function* readJsonlTree<T = unknown>(dir: string): AsyncGenerator<T> {
+  for await (const line of jsonlLines(dir)) yield JSON.parse(line) as T;
+}
+
+/**
+ * Streams the RAW records landed below `dir`, decoded from their wire form
+ * (`decodeRawRecord`: timestamps are epoch microseconds there, canonical text here).
+ */
+export async function* readLandedRecords(dir: string): AsyncGenerator<RawRecord> {
+  for await (const line of jsonlLines(dir)) yield decodeRawRecord(line);
 }

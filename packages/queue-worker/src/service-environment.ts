@@ -35,6 +35,8 @@ export const serviceEnvironmentSchema = z.strictObject({
   /** S3 bucket of the quarantine; locally a folder under the data dir is used. */
   quarantineBucket: z.string().min(1).optional(),
   quarantinePrefix: z.string().default('quarantine'),
+  /** CloudWatch namespace ingest publishes its backlog (the scaling metric) to; unset: none. */
+  cloudwatchNamespace: z.string().min(1).optional(),
   region: z.string().default('us-east-1'),
 });
 

@@ -8,7 +8,7 @@ export { type StartDynamoDbLocalOptions, startDynamoDbLocal } from './dynamodb-l
 export { freePort } from './free-port.js';
 export { type StartKinesaliteOptions, startKinesalite } from './kinesalite-server.js';
 export { DEFAULT_MOTO_SERVER, type StartMotoServerOptions, startMotoServer } from './moto-server.js';
-export { readRows } from './read-rows.js';
+export { readLanded, readRows } from './read-rows.js';
 export { sendBodies } from './send-bodies.js';
 export { silentLogger } from './silent-logger.js';
 export { type CreatedQueue, type CreateQueueOptions, createQueue, startSqsServer } from './sqs-server.js';

@@ -47,6 +47,11 @@ export class DlqProcessor {
     return this.inFlight.size;
   }
 
+  /** Age of the oldest message of `topic`'s DLQ this processor has seen and not yet moved (0 when none). */
+  oldestAgeSeconds(topic: string): number {
+    return this.tracker.oldestAgeSeconds(topic, Date.now());
+  }
+
   /** Takes a received batch and returns at once; the work continues in the background. */
   admit(messages: readonly DlqMessage[]): void {
     const now = Date.now();

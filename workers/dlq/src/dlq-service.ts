@@ -1,16 +1,17 @@
-import { dlqTuningOf, type LeanOpsConfig } from '@lean-ops/config';
+import type { LeanOpsConfig } from '@lean-ops/config';
 import { onceAsync } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
 import { buildQuarantine, type CloseResult, openSqsQueues, type ServiceEnvironment } from '@lean-ops/queue-worker';
+import { composeDlqService, type DlqService } from './compose-dlq-service.js';
 import { DLQ } from './dlq-message.js';
 import { resolveDlqQueues } from './dlq-queues.js';
-import { DlqWorker } from './dlq-worker.js';
 
-export interface DlqService {
-  readonly worker: DlqWorker;
+/** The DLQ processor as `lean-ops dlq run` runs it: the service and its metrics endpoint. */
+export interface RunningDlqService {
+  readonly service: DlqService;
   readonly metrics: MetricsServer;
-  /** Closes the worker (within its budget), the metrics server and the clients; idempotent. */
+  /** Closes the service (within its budget), the metrics server and the clients; idempotent. */
   close(): Promise<CloseResult>;
 }
 
@@ -25,47 +26,42 @@ export async function startDlqService(
   env: ServiceEnvironment,
   logger: Logger,
   version: string,
-): Promise<DlqService> {
+): Promise<RunningDlqService> {
   const quarantine = buildQuarantine(env, config.dataDir, DLQ);
   const sqs = openSqsQueues(env, { acknowledgerLogger: logger });
-  let worker: DlqWorker;
+  let service: DlqService;
   let metrics: MetricsServer;
   try {
     const queues = await resolveDlqQueues(sqs, config);
-    const topics = new Set(config.topics.map((t) => t.name));
     const registry = createRegistry({ defaultLabels: { service: 'dlq' } });
     createBaseMetrics(registry, 'dlq', version);
-    worker = new DlqWorker(
-      { ...dlqTuningOf(config.dlq), queues },
-      {
-        source: sqs.source(logger),
-        sender: sqs.sender,
-        quarantine,
-        acknowledger: sqs.acknowledger,
-        isKnownTopic: (topic) => topics.has(topic),
-        registry,
-        logger,
-        sampler: sqs.depths,
-      },
-    );
+    service = composeDlqService(config, queues, {
+      source: sqs.source(logger),
+      sender: sqs.sender,
+      quarantine,
+      acknowledger: sqs.acknowledger,
+      registry,
+      logger,
+      sampler: sqs.depths,
+    });
     metrics = await startMetricsServer({
       registry,
       port: config.dlq.metricsPort,
-      readiness: { dlq: () => worker.isHealthy() },
+      readiness: { dlq: () => service.isHealthy() },
     });
   } catch (err) {
     sqs.destroy();
     await quarantine.close();
     throw err;
   }
-  worker.start();
+  await service.start();
   logger.info({ metrics: `${metrics.url}/metrics` }, 'DLQ service ready');
   return {
-    worker,
+    service,
     metrics,
     close: onceAsync(async () => {
       metrics.markShuttingDown();
-      const result = await worker.close();
+      const result = await service.close();
       await metrics.close();
       await quarantine.close();
       sqs.destroy();

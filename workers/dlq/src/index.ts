@@ -1,3 +1,4 @@
+export { composeDlqService, type DlqAdapters, type DlqService, type DlqStatus } from './compose-dlq-service.js';
 export {
   type DecisionOptions,
   type DlqAction,
@@ -28,7 +29,7 @@ export {
   parseDlqOptions,
 } from './dlq-options.js';
 export { DlqProcessor, type DlqProcessorDeps } from './dlq-processor.js';
-export { type DlqService, startDlqService } from './dlq-service.js';
+export { type RunningDlqService, startDlqService } from './dlq-service.js';
 export { DlqWorker, type DlqWorkerDeps } from './dlq-worker.js';
 export { OldestMessageTracker } from './oldest-message-tracker.js';
 export { openDlqOperator } from './open-dlq-operator.js';

@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { QueueStatsSampler } from '@lean-ops/aws';
-import type { QuarantineEntry, RawRecord } from '@lean-ops/core';
-import { LOCAL_CREDENTIALS, readJsonlTree, startEmbeddedSqs } from '@lean-ops/local';
+import type { QuarantineEntry } from '@lean-ops/core';
+import { LOCAL_CREDENTIALS, readJsonlTree, readLandedRecords, startEmbeddedSqs } from '@lean-ops/local';
 
 const UNIQUE = Number(process.env.CHAOS_UNIQUE ?? 17_000);
 const DUPLICATES = Number(process.env.CHAOS_DUPLICATES ?? 2_000);
 const DROPS = Number(process.env.CHAOS_DROPS ?? 1_000);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 6);
-const BIN = resolve(import.meta.dirname, '../../../packages/cli/bin/lean-ops.js');
+const BIN = resolve(import.meta.dirname, '../../../apps/cli/bin/lean-ops.js');
 
 const log = (line: string) => process.stderr.write(`chaos:ingest: ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
 
   const inRaw = new Set<string>();
   let rawRows = 0;
-  for await (const row of readJsonlTree<RawRecord>(join(dataDir, 'landing'))) {
+  for await (const row of readLandedRecords(join(dataDir, 'landing'))) {
     rawRows += 1;
     inRaw.add((JSON.parse(row.json_payload) as { message_id: string }).message_id);
   }

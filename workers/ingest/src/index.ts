@@ -1,6 +1,12 @@
+export {
+  composeIngestService,
+  type IngestAdapters,
+  type IngestService,
+  type IngestStatus,
+} from './compose-ingest-service.js';
 export { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 export { IngestPipeline, type IngestPipelineDeps } from './ingest-pipeline.js';
-export { INGEST, type IngestService, startIngestService } from './ingest-service.js';
+export { INGEST, type RunningIngestService, startIngestService } from './ingest-service.js';
 export {
   type IngestThreadData,
   type IngestThreadParts,
@@ -9,6 +15,7 @@ export {
   resolveThreadCount,
   serveIngestThread,
   startIngestThreads,
+  type ThreadWorker,
 } from './ingest-threads.js';
 export { IngestWorker, type IngestWorkerDeps } from './ingest-worker.js';
 export {

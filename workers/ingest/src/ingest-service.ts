@@ -21,20 +21,22 @@ import {
   type TopicQueue,
 } from '@lean-ops/queue-worker';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { withBacklogPublishing } from './backlog-publishing-sampler.js';
+import { composeIngestService, type IngestService } from './compose-ingest-service.js';
 import { resolveThreadCount, startIngestThreads } from './ingest-threads.js';
-import { IngestWorker } from './ingest-worker.js';
 import { parseIngestOptions } from './options.js';
 
 /** The component name in the service environment's errors ("Invalid ingest service environment"). */
 export const INGEST = 'ingest';
 
-export interface IngestService {
-  /** The worker, when it runs on this thread (`ingest.threads` 1); undefined with worker threads. */
-  readonly worker: IngestWorker | undefined;
+/** The ingest service as `lean-ops ingest` runs it: the service (or its threads) and the metrics endpoint. */
+export interface RunningIngestService {
+  /** The service, when it runs on this thread (`ingest.threads` 1); undefined with worker threads. */
+  readonly service: IngestService | undefined;
   /** Pipelines running (worker threads, or 1). */
   readonly threads: number;
   readonly metrics: MetricsServer;
-  /** Closes the worker (within its budget), then the metrics server; idempotent. */
+  /** Closes the service (within its budget), then the metrics server and the clients; idempotent. */
   close(): Promise<CloseResult>;
 }
 
@@ -71,31 +73,35 @@ export interface IngestThreadPayload {
 }
 
 /**
- * One ingest pipeline with its own clients: the whole worker with one thread, each
- * thread's worker otherwise. Only `sampleQueues` workers sample queue depths (one per
- * process, so the merged gauges are not counted twice).
+ * One ingest pipeline with its own clients, composed by {@link composeIngestService} on
+ * the deployment's adapters: the whole service with one thread, each thread's service
+ * otherwise. Only `sampleQueues` pipelines sample queue depths (one per process, so the
+ * merged gauges are not counted twice).
  */
 export function buildIngestWorker(
   payload: IngestThreadPayload,
   deps: { readonly registry: Registry; readonly logger: Logger; readonly sampleQueues: boolean },
-): { worker: IngestWorker; dispose: () => void } {
+): { worker: IngestService; dispose: () => void } {
   const { config, env, queues } = payload;
   const sqs = openSqsQueues(env, { hotPath: true });
-  const topics = new Set(config.topics.map((t) => t.name));
-  const worker = new IngestWorker(
-    { ...config.ingest, queues: [...queues] },
-    {
-      source: sqs.source(deps.logger),
-      sink: buildSink(env, config.dataDir),
-      quarantine: buildQuarantine(env, config.dataDir, INGEST),
-      acknowledger: sqs.acknowledger,
-      isKnownTopic: (topic) => topics.has(topic),
-      registry: deps.registry,
-      logger: deps.logger,
-      ...(deps.sampleQueues ? { sampler: sqs.depths } : {}),
+  const backlog = deps.sampleQueues ? withBacklogPublishing(sqs.depths, env, deps.logger) : undefined;
+  const worker = composeIngestService(config, queues, {
+    source: sqs.source(deps.logger),
+    sink: buildSink(env, config.dataDir),
+    quarantine: buildQuarantine(env, config.dataDir, INGEST),
+    acknowledger: sqs.acknowledger,
+    registry: deps.registry,
+    logger: deps.logger,
+    // The sampling pipeline also publishes the backlog the ingest scaling policy tracks.
+    ...(backlog ? { sampler: backlog.sampler } : {}),
+  });
+  return {
+    worker,
+    dispose: () => {
+      sqs.destroy();
+      backlog?.dispose();
     },
-  );
-  return { worker, dispose: () => sqs.destroy() };
+  };
 }
 
 /**
@@ -110,7 +116,7 @@ export async function startIngestService(
   env: ServiceEnvironment,
   logger: Logger,
   version: string,
-): Promise<IngestService> {
+): Promise<RunningIngestService> {
   const sqs = openSqsQueues(env, { hotPath: true });
   const queues = await sqs.resolve(config.topics.map((t) => t.name)).finally(() => sqs.destroy());
   const options = parseIngestOptions({ ...config.ingest, queues });
@@ -131,7 +137,7 @@ export async function startIngestService(
     });
     logger.info({ metrics: `${metrics.url}/metrics`, sink: env.sink, threads }, 'ingest service ready');
     return {
-      worker: undefined,
+      service: undefined,
       threads,
       metrics,
       close: onceAsync(async () => {
@@ -149,10 +155,10 @@ export async function startIngestService(
     port: config.metricsPort,
     readiness: { sink: () => worker.isHealthy() },
   });
-  worker.start();
+  await worker.start();
   logger.info({ metrics: `${metrics.url}/metrics`, sink: env.sink }, 'ingest service ready');
   return {
-    worker,
+    service: worker,
     threads: 1,
     metrics,
     close: onceAsync(async () => {

@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Registry } from '@lean-ops/metrics';
 import type { CloseResult } from '@lean-ops/queue-worker';
-import type { IngestWorker } from './ingest-worker.js';
 
 /**
  * Several ingest pipelines in one process, one per worker thread. One pipeline is bound
@@ -12,9 +11,16 @@ import type { IngestWorker } from './ingest-worker.js';
  * keeps the metrics endpoint, merges the threads' metrics and forwards shutdown.
  */
 
+/** The pipeline a thread runs: the composed ingest service, or (in the bench) the bare worker. */
+export interface ThreadWorker {
+  start(): void | Promise<void>;
+  isHealthy(): boolean;
+  close(): Promise<CloseResult>;
+}
+
 /** What a thread module builds: a started-later worker and the registry it writes to. */
 export interface IngestThreadParts {
-  readonly worker: IngestWorker;
+  readonly worker: ThreadWorker;
   readonly registry: Registry;
   /** Releases the thread's clients after the worker closed. */
   readonly dispose?: () => void | Promise<void>;
@@ -67,7 +73,7 @@ export function serveIngestThread<T>(build: (data: IngestThreadData<T>) => Promi
     port.on('message', (message: ToThread) => {
       void (async () => {
         if (message.type === 'start') {
-          worker.start();
+          await worker.start();
           return;
         }
         if (message.type === 'metrics') {
@@ -82,7 +88,7 @@ export function serveIngestThread<T>(build: (data: IngestThreadData<T>) => Promi
         port.close();
       })();
     });
-    if ((workerData as { start: boolean }).start) worker.start();
+    if ((workerData as { start: boolean }).start) await worker.start();
     port.postMessage({ type: 'ready' } satisfies FromThread);
   })();
 }

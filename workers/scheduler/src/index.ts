@@ -1,3 +1,12 @@
+export {
+  composeSchedulerService,
+  type LandingDelivery,
+  type SchedulerAdapters,
+  type SchedulerService,
+  type SchedulerStatus,
+  STATUS_RECENT_RUNS,
+} from './compose-scheduler-service.js';
+export { type LocalEngine, localEngine } from './local-engine.js';
 export { LogNotifier } from './log-notifier.js';
 export {
   parseSchedulerOptions,
@@ -16,7 +25,7 @@ export { type CheckpointSet, initialRunState, type RunReport, type RunState } fr
 export { RunStepError } from './run-step-error.js';
 export { Scheduler, type SchedulerDeps } from './scheduler.js';
 export { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metrics.js';
-export { type SchedulerService, startSchedulerService } from './scheduler-service.js';
+export { type RunningSchedulerService, startSchedulerService } from './scheduler-service.js';
 export {
   readSchedulerEnvironment,
   type SchedulerEnvironment,

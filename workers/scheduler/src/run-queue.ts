@@ -56,6 +56,13 @@ export class RunQueue {
     return job.id;
   }
 
+  /** Runs executing now (`active`) and waiting for their turn or a retry (`queued`). */
+  async counts(): Promise<{ active: number; queued: number }> {
+    const counts = await this.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+    const { active = 0, ...queued } = counts;
+    return { active, queued: Object.values(queued).reduce((a, b) => a + b, 0) };
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }

@@ -3,85 +3,62 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchNotifier, GlueIcebergSnapshots, GlueJobRunner } from '@lean-ops/aws';
 import type { LeanOpsConfig } from '@lean-ops/config';
-import {
-  dataDirLayout,
-  type JobRunner,
-  type LakeSnapshots,
-  type Notifier,
-  onceAsync,
-  type PendingRecords,
-} from '@lean-ops/core';
-import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
+import { dataDirLayout, onceAsync } from '@lean-ops/core';
+import { DuckDbLake } from '@lean-ops/lake';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
-import { LogNotifier } from './log-notifier.js';
-import { schedulerOptionsOf } from './options.js';
-import { Scheduler } from './scheduler.js';
+import { composeSchedulerService, type SchedulerAdapters, type SchedulerService } from './compose-scheduler-service.js';
+import { localEngine } from './local-engine.js';
 import type { SchedulerEnvironment } from './service-environment.js';
 import { openStateStores } from './state-stores.js';
-import { syncConfigSchemas } from './sync-schemas.js';
 
-export interface SchedulerService {
-  readonly scheduler: Scheduler;
+/** The scheduler as `lean-ops scheduler` runs it: the service and its metrics endpoint. */
+export interface RunningSchedulerService {
+  readonly service: SchedulerService;
   readonly metrics: MetricsServer;
-  /** Closes the scheduler (within its budget), the engines and the metrics server; idempotent. */
+  /** Closes the service (within its budget), the engine's clients and the metrics server; idempotent. */
   close(): Promise<{ drained: boolean }>;
 }
 
+/** The engine's adapters and what releases them once the service closed. */
 interface Engine {
-  readonly jobs: JobRunner;
-  readonly snapshots: LakeSnapshots & PendingRecords;
-  readonly notifier: Notifier;
+  readonly adapters: Pick<SchedulerAdapters, 'jobs' | 'snapshots' | 'pending' | 'notifier' | 'landing'>;
   close(): Promise<void>;
 }
 
 async function openEngine(config: LeanOpsConfig, env: SchedulerEnvironment, logger: Logger): Promise<Engine> {
   if (env.runner === 'local') {
-    // This process owns the lake (DuckDB has one writer), so it also plays Firehose:
-    // it commits the files the ingest worker's landing sink wrote into RAW.
     const lake = await DuckDbLake.open({ path: dataDirLayout(config.dataDir).lake });
-    const committer = new LandingCommitter({
-      lake,
-      landingDir: dataDirLayout(config.dataDir).landing,
-      topics: config.topics.map((t) => t.name),
-      onError: (err) => logger.error({ err }, 'committing landed files to RAW failed; retrying'),
-    });
-    committer.start();
-    const runner = new DuckDbJobRunner(lake);
-    return {
-      jobs: runner,
-      snapshots: runner,
-      notifier: new LogNotifier(logger),
-      close: async () => {
-        await committer.close();
-        await lake.close();
-      },
-    };
+    return { adapters: localEngine(lake, config, logger), close: () => lake.close() };
   }
   const glue = new GlueClient({ region: env.region });
   const s3 = new S3Client({ region: env.region });
   const cloudwatch = new CloudWatchClient({ region: env.region });
   // readSchedulerEnvironment checked that every Glue setting is present.
   const required = (value: string | undefined): string => value as string;
+  const snapshots = new GlueIcebergSnapshots({
+    glue,
+    s3,
+    databases: {
+      raw: required(env.rawDatabase),
+      curated: required(env.curatedDatabase),
+      semantic: required(env.semanticDatabase),
+    },
+  });
   return {
-    jobs: new GlueJobRunner({
-      glue,
-      s3,
-      curationJobName: required(env.glueCurationJob),
-      semanticJobName: required(env.glueSemanticJob),
-      resultsUri: required(env.jobResultsUri),
-      logger,
-    }),
-    snapshots: new GlueIcebergSnapshots({
-      glue,
-      s3,
-      databases: {
-        raw: required(env.rawDatabase),
-        curated: required(env.curatedDatabase),
-        semantic: required(env.semanticDatabase),
-      },
-    }),
-    notifier: new CloudWatchNotifier({ client: cloudwatch, namespace: env.cloudwatchNamespace }),
+    adapters: {
+      jobs: new GlueJobRunner({
+        glue,
+        s3,
+        curationJobName: required(env.glueCurationJob),
+        semanticJobName: required(env.glueSemanticJob),
+        resultsUri: required(env.jobResultsUri),
+        logger,
+      }),
+      snapshots,
+      pending: snapshots,
+      notifier: new CloudWatchNotifier({ client: cloudwatch, namespace: env.cloudwatchNamespace }),
+    },
     close: async () => {
       glue.destroy();
       s3.destroy();
@@ -92,38 +69,40 @@ async function openEngine(config: LeanOpsConfig, env: SchedulerEnvironment, logg
 
 /**
  * Wires the scheduler for a deployment: state in DynamoDB (or DynamoDB Local), Glue or the
- * local DuckDB runner, CloudWatch or log notifications, the config's schemas registered,
- * metrics served. Fails at start-up with a `ConfigError` naming what is wrong.
+ * local DuckDB runner, CloudWatch or log notifications, composed by
+ * {@link composeSchedulerService}, metrics served. Fails at start-up with a `ConfigError`
+ * naming what is wrong.
  */
 export async function startSchedulerService(
   config: LeanOpsConfig,
   env: SchedulerEnvironment,
   logger: Logger,
   version: string,
-): Promise<SchedulerService> {
+): Promise<RunningSchedulerService> {
   const state = await openStateStores(env);
   const engine = await openEngine(config, env, logger);
+  let service: SchedulerService | undefined;
   try {
-    await syncConfigSchemas(config.topics, state.schemas, logger);
     const registry = createRegistry({ defaultLabels: { service: 'scheduler' } });
     createBaseMetrics(registry, 'scheduler', version);
-    const scheduler = await Scheduler.start(schedulerOptionsOf(config, env.redisUrl), {
-      ...state,
-      jobs: engine.jobs,
-      snapshots: engine.snapshots,
-      pending: engine.snapshots,
-      notifier: engine.notifier,
+    service = composeSchedulerService(config, env.redisUrl, {
+      checkpoints: state.checkpoints,
+      schemas: state.schemas,
+      drift: state.drift,
+      ...engine.adapters,
       registry,
       logger,
     });
+    await service.start();
     const metrics = await startMetricsServer({ registry, port: config.metricsPort });
     logger.info({ metrics: `${metrics.url}/metrics`, runner: env.runner }, 'scheduler service ready');
+    const running = service;
     return {
-      scheduler,
+      service: running,
       metrics,
       close: onceAsync(async () => {
         metrics.markShuttingDown();
-        await scheduler.close();
+        await running.close();
         await engine.close();
         state.close();
         await metrics.close();
@@ -131,6 +110,7 @@ export async function startSchedulerService(
       }),
     };
   } catch (err) {
+    await service?.close();
     await engine.close();
     state.close();
     throw err;

@@ -1,10 +1,10 @@
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { RetryableError } from '@lean-ops/core';
+import { decodeRawRecord, RetryableError } from '@lean-ops/core';
 import { awsClientConfig, startMotoServer } from '@lean-ops/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FirehoseSink } from '../../src/index.js';
-import { encodedBatch } from '../helpers/records.js';
+import { encoded, encodedBatch } from '../helpers/records.js';
 import { readObjects } from '../helpers/s3.js';
 import { sharedSetup } from '../helpers/shared-setup.js';
 
@@ -46,11 +46,16 @@ async function createStream(firehose: FirehoseClient, topic: string): Promise<st
 
 describe('Class: FirehoseSink (moto Firehose → S3)', () => {
   it('delivers every record of every topic, newline-delimited, into its own stream', async () => {
-    // Prepare: 1,200 telemetry records (three calls) and 30 alerts
+    // Prepare: 1,200 telemetry records (three calls) and 30 alerts, two at the ends of the timestamp range
     const { firehose, s3 } = await env.get();
     await createStream(firehose, 'telemetry');
     await createStream(firehose, 'alerts');
-    const records = [...encodedBatch(1_200), ...encodedBatch(30, { topic: 'alerts' }, 5_000)];
+    const records = [
+      ...encodedBatch(1_200),
+      ...encodedBatch(28, { topic: 'alerts' }, 5_000),
+      encoded(6_000, { topic: 'alerts', event_timestamp: '0001-01-01T00:00:00.000000Z' }),
+      encoded(6_001, { topic: 'alerts', publish_time: '9999-12-31T23:59:59.999999Z' }),
+    ];
     const sink = new FirehoseSink({ client: firehose, streamForTopic: (t) => `raw-${t}` });
 
     // Act
@@ -68,7 +73,7 @@ describe('Class: FirehoseSink (moto Firehose → S3)', () => {
       expect(objects.every((o) => o.body.endsWith('}\n'))).toBe(true);
       const delivered = objects.flatMap((o) => o.body.split('\n').filter((line) => line !== ''));
       const expected = records.filter((r) => r.record.topic === topic);
-      expect(delivered.map((line) => JSON.parse(line))).toEqual(expect.arrayContaining(expected.map((r) => r.record)));
+      expect(delivered.map(decodeRawRecord)).toEqual(expect.arrayContaining(expected.map((r) => r.record)));
       expect(delivered).toHaveLength(expected.length);
     }
     await sink.close();

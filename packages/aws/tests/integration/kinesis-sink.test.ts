@@ -6,7 +6,7 @@ import {
   KinesisClient,
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
-import { RetryableError } from '@lean-ops/core';
+import { decodeRawRecord, RetryableError } from '@lean-ops/core';
 import { awsClientConfig, startKinesalite } from '@lean-ops/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KinesisSink } from '../../src/index.js';
@@ -68,7 +68,7 @@ describe('Class: KinesisSink (kinesalite)', () => {
     const read = await readAll(kinesis, 'raw');
     expect(read).toHaveLength(600);
     for (const r of read) expect(JSON.parse(r.data).device_id).toBe(r.key);
-    expect(read.map((r) => JSON.parse(r.data))).toEqual(expect.arrayContaining(records.map((r) => r.record)));
+    expect(read.map((r) => decodeRawRecord(r.data))).toEqual(expect.arrayContaining(records.map((r) => r.record)));
     const shardsPerDevice = new Map<string, Set<string>>();
     for (const r of read) shardsPerDevice.set(r.key, (shardsPerDevice.get(r.key) ?? new Set()).add(r.shard));
     expect([...shardsPerDevice.values()].every((shards) => shards.size === 1)).toBe(true);

@@ -1,6 +1,7 @@
 /**
- * The CloudWatch metrics the scheduler publishes (dimension `Topic`) and the alarms in
- * stacks/ watch: one definition for both sides.
+ * The CloudWatch metrics the scheduler (dimension `Topic`) and the ingest service (dimension
+ * `Service`) publish, and the alarms and scaling policy in stacks/ watch: one definition for
+ * both sides.
  */
 export const DEFAULT_METRIC_NAMESPACE = 'LeanOps';
 
@@ -16,4 +17,19 @@ export const PIPELINE_METRICS = {
   curationPendingRecords: 'CurationPendingRecords',
   /** Age of the newest curated data the semantic layer has not read (gauge, seconds). */
   semanticLagSeconds: 'SemanticLagSeconds',
+} as const;
+
+/** The dimension of the ingest service's metrics; its value is {@link INGEST_SERVICE}. */
+export const SERVICE_DIMENSION = 'Service';
+
+/** The `Service` dimension value of the ingest service's metrics. */
+export const INGEST_SERVICE = 'ingest';
+
+export const INGEST_METRICS = {
+  /**
+   * Visible messages of every topic queue, summed (gauge, Count). Every sampling ingest task
+   * publishes the same number, so its Average over a minute is the backlog; the scaling policy
+   * divides it by ECS's RunningTaskCount: two metrics, whatever the number of topics.
+   */
+  backlog: 'IngestBacklog',
 } as const;

@@ -22,6 +22,8 @@ export const QUEUE_SERVICE_ENV = {
   kinesisStream: 'LEAN_OPS_KINESIS_STREAM',
   quarantineBucket: 'LEAN_OPS_QUARANTINE_BUCKET',
   quarantinePrefix: 'LEAN_OPS_QUARANTINE_PREFIX',
+  /** Ingest publishes its backlog (the scaling metric) here; unset: it publishes nothing. */
+  cloudwatchNamespace: 'LEAN_OPS_CLOUDWATCH_NAMESPACE',
   region: 'AWS_REGION',
 } as const;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DropReason, transformMessage } from '../../src/index.js';
+import { type DropReason, decodeRawRecord, transformMessage } from '../../src/index.js';
 import { inbound, messageObject, transformOptions } from '../helpers/message-factory.js';
 
 const dropReason = (body: string | Record<string, unknown>, maxRecordBytes?: number): DropReason | 'accepted' => {
@@ -36,10 +36,15 @@ describe('Function: transformMessage — contract §1 fields', () => {
     });
   });
 
-  it('encodes the record as JSON and measures its UTF-8 bytes', () => {
+  it('encodes the record as JSON, timestamps as epoch microseconds, and measures its UTF-8 bytes', () => {
     const result = transformMessage(inbound(messageObject({ payload: { city: 'Zürich' } })), transformOptions);
     if (!result.ok) throw new Error(result.reason);
-    expect(JSON.parse(result.encoded.json)).toEqual(result.encoded.record);
+    expect(decodeRawRecord(result.encoded.json)).toEqual(result.encoded.record);
+    expect(JSON.parse(result.encoded.json)).toMatchObject({
+      event_timestamp: 1_709_294_400_123_456,
+      publish_time: 1_709_294_405_250_000,
+      ingested_at: 1_709_294_406_000_000,
+    });
     expect(result.encoded.bytes).toBe(Buffer.byteLength(result.encoded.json, 'utf8'));
     expect(result.encoded.bytes).toBeGreaterThan(result.encoded.json.length);
   });

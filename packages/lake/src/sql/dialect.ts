@@ -28,6 +28,8 @@ export interface Dialect {
   fullMatch(expr: string, regex: string): string;
   /** The engine's column type of a semantic type. */
   sqlType(type: SemanticType): string;
+  /** A timestamp from a BIGINT of UTC epoch microseconds (RAW's wire form), exact. */
+  timestampOfMicros(value: string): string;
 }
 
 interface DialectSpec {
@@ -42,6 +44,7 @@ interface DialectSpec {
   anchor_pattern: boolean;
   types: Record<SemanticType, string>;
   newest_per_key: string;
+  timestamp_of_micros: string;
 }
 
 export interface DialectsFile {
@@ -80,6 +83,7 @@ function dialectOf(name: 'duckdb' | 'spark'): Dialect {
     fullMatch: (expr, regex) =>
       fill(spec.full_match, { expr, pattern: literal(spec.anchor_pattern ? `^(?:${regex})$` : regex) }),
     sqlType: (type) => spec.types[type],
+    timestampOfMicros: (value) => fill(spec.timestamp_of_micros, { value }),
     newestPerKey: (table, columns) =>
       fill(spec.newest_per_key, { table, columns: columns.map(quote).join(', '), order: DIALECTS_FILE.newest_order }),
   };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, encodeRawRecord, type QuarantineEntry, type RawRecord, RetryableError } from '@lean-ops/core';
 import { describe, expect, it } from 'vitest';
-import { FileQuarantine, LandingSink, listJsonlFiles, readJsonlTree } from '../../src/index.js';
+import { FileQuarantine, LandingSink, listJsonlFiles, readLandedRecords } from '../../src/index.js';
 
 const raw = (topic: string, id: string): RawRecord => ({
   topic,
@@ -27,8 +27,21 @@ describe('Class: LandingSink (real files)', () => {
     expect(readdirSync(dir).sort()).toEqual(['a', 'b']);
     expect((await listJsonlFiles(dir)).length).toBe(2);
     const back: RawRecord[] = [];
-    for await (const r of readJsonlTree<RawRecord>(dir)) back.push(r);
+    for await (const r of readLandedRecords(dir)) back.push(r);
     expect(back.sort((x, y) => x.source_message_id.localeCompare(y.source_message_id))).toEqual(records);
+  });
+
+  it('lands the wire form Firehose receives: timestamps as epoch microseconds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'landing-'));
+    await new LandingSink({ dir }).putBatch([encodeRawRecord(raw('a', '1'))]);
+    const [file] = await listJsonlFiles(dir);
+    const text = readFileSync(file as string, 'utf8');
+    expect(text).toBe(`${encodeRawRecord(raw('a', '1')).json}\n`);
+    expect(JSON.parse(text)).toMatchObject({
+      event_timestamp: 1_704_067_200_000_000,
+      publish_time: 1_704_067_200_000_000,
+      ingested_at: 1_704_067_200_000_000,
+    });
   });
 
   it('leaves no temporary files behind', async () => {

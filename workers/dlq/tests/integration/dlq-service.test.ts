@@ -6,12 +6,12 @@ import type { QuarantineEntry } from '@lean-ops/core';
 import { readServiceEnvironment } from '@lean-ops/queue-worker';
 import { silentLogger } from '@lean-ops/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DLQ, type DlqService, startDlqService } from '../../src/index.js';
+import { DLQ, type RunningDlqService, startDlqService } from '../../src/index.js';
 import { type DlqHarness, readRows, startDlqHarness, waitFor } from '../helpers/dlq-harness.js';
 
 describe('Function: startDlqService wired from the environment', () => {
   let h: DlqHarness | undefined;
-  let service: DlqService | undefined;
+  let service: RunningDlqService | undefined;
   afterEach(async () => {
     await service?.close();
     await h?.stop();
@@ -43,7 +43,7 @@ describe('Function: startDlqService wired from the environment', () => {
     const { config, env, dataDir } = deployment('telemetry');
     expect(config.dlq).toMatchObject({ maxAttempts: 2, backoffBaseSeconds: 0, metricsPort: 0 });
     service = await startDlqService(config, env, silentLogger(), 'test');
-    expect(service.worker.options.maxAttempts).toBe(2);
+    expect(service.service.options.maxAttempts).toBe(2);
     await waitFor('1 quarantined', async () => {
       const rows = await readRows<QuarantineEntry>(join(dataDir, 'quarantine'));
       return rows.length === 1 && rows[0]?.reason === 'dlq:invalid_json';

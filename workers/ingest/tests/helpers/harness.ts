@@ -3,12 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
-import type { EncodedRecord, FailedRecord, RawRecord, RecordSink } from '@lean-ops/core';
+import type { EncodedRecord, FailedRecord, RecordSink } from '@lean-ops/core';
 import { RetryableError } from '@lean-ops/core';
 import { FileQuarantine, LandingSink } from '@lean-ops/local';
 import { createRegistry } from '@lean-ops/metrics';
 import { SqsMessageSource } from '@lean-ops/queue-worker';
-import { awsClientConfig, createQueue, readRows, sendBodies, startSqsServer, waitFor } from '@lean-ops/testkit';
+import {
+  awsClientConfig,
+  createQueue,
+  readLanded,
+  readRows,
+  sendBodies,
+  startSqsServer,
+  waitFor,
+} from '@lean-ops/testkit';
 import { type IngestOptionsInput, IngestWorker } from '../../src/index.js';
 import { silentLogger } from './fakes.js';
 
@@ -85,7 +93,7 @@ export async function startHarness(
     const [stats] = await sampler.sample([url]);
     return (stats?.visible ?? 0) + (stats?.inFlight ?? 0);
   };
-  const landed = () => readRows<RawRecord>(join(dataDir, 'landing'));
+  const landed = () => readLanded(join(dataDir, 'landing'));
   const quarantined = () => readRows<{ reason: string; body: string }>(join(dataDir, 'quarantine'));
   const stop = async () => {
     await worker.close();

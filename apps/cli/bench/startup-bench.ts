@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const config = join(work, 'config.json');
     writeFileSync(config, JSON.stringify({ topics: { [TOPIC]: {} }, ingest: { threads: THREADS } }));
     const modes = {
-      source: [join(ROOT, 'packages/cli/bin/lean-ops.js')],
+      source: [join(ROOT, 'apps/cli/bin/lean-ops.js')],
       compiled: [join(ROOT, 'dist/lean-ops.mjs')],
     } as const;
     const samples: Record<keyof typeof modes, Sample[]> = { source: [], compiled: [] };

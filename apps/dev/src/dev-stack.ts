@@ -1,10 +1,10 @@
-import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type QueueStats, QueueStatsSampler, SqsAcknowledger } from '@lean-ops/aws';
-import { type ConfigDefaults, dlqTuningOf, type LeanOpsConfig, loadConfig } from '@lean-ops/config';
-import { ConfigError, dataDirLayout, type SnapshotRef } from '@lean-ops/core';
-import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
+import type { QueueStats, QueueStatsSampler } from '@lean-ops/aws';
+import { type ConfigDefaults, type LeanOpsConfig, loadConfig } from '@lean-ops/config';
+import { ConfigError, dataDirLayout, type PendingRecords, type SnapshotRef } from '@lean-ops/core';
+import { DuckDbLake } from '@lean-ops/lake';
 import {
   type DynamoDbLocal,
   type EmbeddedSqs,
@@ -19,18 +19,17 @@ import {
 } from '@lean-ops/local';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
-import { queueName, SqsMessageSender, SqsMessageSource } from '@lean-ops/queue-worker';
+import { queueName, sqsQueues } from '@lean-ops/queue-worker';
 import { runSimulation, type SimulationProgress, type SimulationSummary } from '@lean-ops/simulator';
-import { ATTEMPT_ATTRIBUTE, DlqWorker } from '@lean-ops/worker-dlq';
-import { IngestWorker } from '@lean-ops/worker-ingest';
+import { ATTEMPT_ATTRIBUTE, composeDlqService, type DlqService } from '@lean-ops/worker-dlq';
+import { composeIngestService, type IngestService } from '@lean-ops/worker-ingest';
 import {
-  LogNotifier,
+  composeSchedulerService,
+  localEngine,
   openStateStores,
-  Scheduler,
+  type SchedulerService,
   type StateStores,
   schedulerEnvironmentSchema,
-  schedulerOptionsOf,
-  syncConfigSchemas,
 } from '@lean-ops/worker-scheduler';
 import { type AuditReport, auditPipeline } from './audit.js';
 import { CountingQuarantine } from './counting-quarantine.js';
@@ -45,7 +44,7 @@ interface Topology {
   readonly dlqUrl: string;
 }
 
-/** Everything `lean-ops dev` started, in the order it stops them. */
+/** Everything `lean-ops dev` started; `stopParts` stops them, the services first. */
 interface Parts {
   redis?: RedisServer;
   dynamo?: DynamoDbLocal;
@@ -53,10 +52,10 @@ interface Parts {
   sqs?: EmbeddedSqs;
   client?: SQSClient;
   lake?: DuckDbLake;
-  committer?: LandingCommitter;
-  ingest?: IngestWorker;
-  dlq?: DlqWorker;
-  scheduler?: Scheduler;
+  ingest?: IngestService;
+  dlq?: DlqService;
+  /** With the landing committer: the scheduler's engine here is the local lake. */
+  scheduler?: SchedulerService;
   metrics?: MetricsServer;
 }
 
@@ -79,10 +78,12 @@ function devConfig(options: DevOptions, dataDir: string): LeanOpsConfig {
 
 /**
  * The whole pipeline on one machine, without AWS: the embedded SQS endpoint with a queue
- * and a DLQ per topic, DynamoDB Local for the state, Redis for BullMQ, the DuckDB lake, the
- * ingest worker, the DLQ processor, the scheduler with the local runner, one metrics
- * endpoint; the simulator, the input replay or your own SQS clients feed it. `close()`
- * stops everything, in order, once.
+ * and a DLQ per topic, DynamoDB Local for the state, Redis for BullMQ, the DuckDB lake, and
+ * the three services composed as their Fargate entry points compose them
+ * (`composeIngestService`, `composeDlqService`, `composeSchedulerService` with the local
+ * engine) on local adapters, one metrics endpoint; the simulator, the input replay or your
+ * own SQS clients feed it. The status and the idle check read each service's `status()`.
+ * `close()` stops everything, in order, once.
  */
 export class DevStack implements StatusSource {
   private simulation: Promise<SimulationSummary> | undefined;
@@ -101,12 +102,13 @@ export class DevStack implements StatusSource {
     private readonly parts: Parts,
     private readonly topology: readonly Topology[],
     private readonly quarantine: CountingQuarantine,
-    private readonly runner: DuckDbJobRunner,
+    private readonly pending: PendingRecords,
     private readonly sampler: QueueStatsSampler,
     readonly logger: Logger,
     private readonly runtimeFile: DevRuntimeFile,
     /** Messages each topic queue accepted from any client, the DLQ processor's redrives excluded. */
     private readonly received: ReadonlyMap<string, number>,
+    private readonly redisUrl: string,
   ) {}
 
   static async start(input: DevOptionsInput, logger: Logger, version = '0.0.0'): Promise<DevStack> {
@@ -134,7 +136,6 @@ export class DevStack implements StatusSource {
       parts.state = await openStateStores(
         schedulerEnvironmentSchema.parse({ dynamodbEndpoint: parts.dynamo.endpoint }),
       );
-      await syncConfigSchemas(config.topics, parts.state.schemas, logger);
       parts.sqs = await startEmbeddedSqs({
         port: options.sqsPort,
         // Queues persist as SQS keeps messages: what was accepted before a crash is delivered after it.
@@ -157,14 +158,6 @@ export class DevStack implements StatusSource {
       parts.client = new SQSClient({ region: 'us-east-1', endpoint: sqs.endpoint, credentials: LOCAL_CREDENTIALS });
       parts.lake = await DuckDbLake.open({ path: layout.lake });
       for (const topic of topics) await parts.lake.ensureTopic(topic);
-      parts.committer = new LandingCommitter({
-        lake: parts.lake,
-        landingDir: layout.landing,
-        topics,
-        onError: (err) => logger.error({ err }, 'committing landed files to RAW failed; retrying'),
-      });
-      parts.committer.start();
-      const runner = new DuckDbJobRunner(parts.lake);
       const registry = createRegistry({ defaultLabels: { service: 'dev' } });
       createBaseMetrics(registry, 'dev', version);
       const topicOfQueue = (queue: string): string | undefined => {
@@ -177,48 +170,43 @@ export class DevStack implements StatusSource {
         topicOfQueue,
         isKnownTopic,
       );
-      const acknowledger = new SqsAcknowledger({ client: parts.client });
-      const sampler = new QueueStatsSampler({ client: parts.client });
-      parts.ingest = new IngestWorker(
-        { ...config.ingest, queues: topology.map(({ topic, url, dlqUrl }) => ({ topic, url, dlqUrl })) },
-        {
-          source: new SqsMessageSource({ client: parts.client, logger: logger.child({ component: 'ingest' }) }),
-          sink: new LandingSink({ dir: layout.landing }),
-          quarantine,
-          acknowledger,
-          isKnownTopic,
-          registry,
-          logger: logger.child({ component: 'ingest' }),
-          sampler,
-        },
-      );
-      parts.ingest.start();
-      parts.dlq = new DlqWorker(
-        { ...dlqTuningOf(config.dlq), queues: [...topology] },
-        {
-          source: new SqsMessageSource({ client: parts.client, logger: logger.child({ component: 'dlq' }) }),
-          sender: new SqsMessageSender(parts.client),
-          quarantine,
-          acknowledger,
-          isKnownTopic,
-          registry,
-          logger: logger.child({ component: 'dlq' }),
-          sampler,
-        },
-      );
-      parts.dlq.start();
-      parts.scheduler = await Scheduler.start(
-        schedulerOptionsOf(config, redisUrl ?? (parts.redis as RedisServer).url),
-        {
-          ...parts.state,
-          jobs: runner,
-          snapshots: runner,
-          pending: runner,
-          notifier: new LogNotifier(logger.child({ component: 'scheduler' })),
-          registry,
-          logger: logger.child({ component: 'scheduler' }),
-        },
-      );
+      // The queue ports over the embedded endpoint's client (stopParts destroys the client).
+      const queuePorts = sqsQueues(parts.client, { queues: [...topology], queuePrefix: '' });
+      const ingestLogger = logger.child({ component: 'ingest' });
+      parts.ingest = composeIngestService(config, topology, {
+        source: queuePorts.source(ingestLogger),
+        sink: new LandingSink({ dir: layout.landing }),
+        quarantine,
+        acknowledger: queuePorts.acknowledger,
+        sampler: queuePorts.depths,
+        registry,
+        logger: ingestLogger,
+      });
+      await parts.ingest.start();
+      const dlqLogger = logger.child({ component: 'dlq' });
+      parts.dlq = composeDlqService(config, topology, {
+        source: queuePorts.source(dlqLogger),
+        sender: queuePorts.sender,
+        quarantine,
+        acknowledger: queuePorts.acknowledger,
+        sampler: queuePorts.depths,
+        registry,
+        logger: dlqLogger,
+      });
+      await parts.dlq.start();
+      const schedulerLogger = logger.child({ component: 'scheduler' });
+      const engine = localEngine(parts.lake, config, schedulerLogger);
+      const { checkpoints, schemas, drift } = parts.state;
+      const schedulerRedis = redisUrl ?? (parts.redis as RedisServer).url;
+      parts.scheduler = composeSchedulerService(config, schedulerRedis, {
+        checkpoints,
+        schemas,
+        drift,
+        ...engine,
+        registry,
+        logger: schedulerLogger,
+      });
+      await parts.scheduler.start();
       parts.metrics = await startMetricsServer({
         registry,
         port: options.metricsPort,
@@ -233,11 +221,12 @@ export class DevStack implements StatusSource {
         parts,
         topology,
         quarantine,
-        runner,
-        sampler,
+        engine.pending,
+        queuePorts.depths,
         logger,
         runtimeFile,
         received,
+        schedulerRedis,
       );
       await stack.writeRuntime();
       return stack;
@@ -258,7 +247,7 @@ export class DevStack implements StatusSource {
   get endpoints() {
     return {
       sqs: this.parts.sqs?.endpoint ?? '',
-      redis: this.parts.scheduler?.options.redisUrl ?? '',
+      redis: this.redisUrl,
       metrics: this.parts.metrics?.url ?? '',
       dynamodb: this.parts.dynamo?.endpoint ?? '',
     };
@@ -365,15 +354,14 @@ export class DevStack implements StatusSource {
   private async readStatus(): Promise<DevStatus> {
     const { lake, state, scheduler, ingest } = this.parts;
     if (!lake || !state || !scheduler || !ingest) throw new Error('lean-ops dev is stopping');
-    const stats = await this.queueStats();
+    const [stats, scheduled, ingesting] = await Promise.all([this.queueStats(), scheduler.status(), ingest.status()]);
     const topics: TopicStatus[] = [];
     for (const { topic, url, dlqUrl } of this.topology) {
-      const [schema, cps, rawSnap, curatedSnap, runs, drift, counts] = await Promise.all([
+      const [schema, cps, rawSnap, curatedSnap, drift, counts] = await Promise.all([
         state.schemas.latest(topic),
         state.checkpoints.get(topic),
         lake.currentSnapshot(topic, 'raw'),
         lake.currentSnapshot(topic, 'curated'),
-        scheduler.history.recent(topic, 5),
         state.drift.list(topic),
         lake.rowCounts(topic),
       ]);
@@ -389,8 +377,8 @@ export class DevStack implements StatusSource {
         quarantined: this.quarantine.count(topic),
         snapshots: { raw: rawSnap, curated: curatedSnap },
         checkpoints: cps,
-        curation_pending: await this.runner.rawRecordsAfter(topic, cps.curated),
-        last_runs: runs,
+        curation_pending: await this.pending.rawRecordsAfter(topic, cps.curated),
+        last_runs: scheduled.recentRuns[topic] ?? [],
         drift,
       });
     }
@@ -398,7 +386,7 @@ export class DevStack implements StatusSource {
       generated_at: new Date().toISOString(),
       uptime_s: (Date.now() - this.startedAt) / 1000,
       data_dir: this.dataDir,
-      breaker: ingest.pipeline.breaker.state,
+      breaker: ingesting.breaker,
       simulator: {
         enabled: this.simulates,
         running: this.simulation !== undefined && !this.simulationDone,
@@ -432,16 +420,9 @@ export class DevStack implements StatusSource {
   /** What keeps the pipeline busy, or '' when idle. */
   private async busyWith(): Promise<string> {
     const status = await this.status();
-    const landed = this.topics.some((t) => {
-      try {
-        return readdirSync(join(dataDirLayout(this.dataDir).landing, t)).some((f) => f.endsWith('.jsonl'));
-      } catch {
-        return false;
-      }
-    });
-    if (landed) return 'landed files not committed yet';
-    const counts = await this.parts.scheduler?.runs.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
-    const runs = Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
+    const scheduler = await this.parts.scheduler?.status();
+    if ((scheduler?.landedFiles ?? 0) > 0) return 'landed files not committed yet';
+    const runs = (scheduler?.activeRuns ?? 0) + (scheduler?.queuedRuns ?? 0);
     if (runs > 0) return `${runs} scheduler run(s)`;
     for (const t of status.topics) {
       const queued = t.queue.visible + t.queue.in_flight + t.queue.delayed + t.dlq.visible + t.dlq.in_flight;
@@ -493,10 +474,9 @@ const caughtUp = (head: SnapshotRef | null, checkpoint: SnapshotRef | null): boo
 /** Stops what was started, producers first, each once; logs and goes on when one fails. */
 async function stopParts(parts: Parts, logger: Logger): Promise<void> {
   const steps: [string, (() => Promise<unknown>) | undefined][] = [
-    ['ingest worker', parts.ingest && (() => (parts.ingest as IngestWorker).close())],
-    ['DLQ processor', parts.dlq && (() => (parts.dlq as DlqWorker).close())],
-    ['landing committer', parts.committer && (() => (parts.committer as LandingCommitter).close())],
-    ['scheduler', parts.scheduler && (() => (parts.scheduler as Scheduler).close())],
+    ['ingest service', parts.ingest && (() => (parts.ingest as IngestService).close())],
+    ['DLQ processor', parts.dlq && (() => (parts.dlq as DlqService).close())],
+    ['scheduler and landing committer', parts.scheduler && (() => (parts.scheduler as SchedulerService).close())],
     ['metrics server', parts.metrics && (() => (parts.metrics as MetricsServer).close())],
     ['lake', parts.lake && (() => (parts.lake as DuckDbLake).close())],
     ['state', parts.state && (async () => parts.state?.close())],

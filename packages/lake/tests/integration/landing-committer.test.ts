@@ -1,0 +1,53 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataDirLayout, type EncodedRecord, transformMessage } from '@lean-ops/core';
+import { LandingSink } from '@lean-ops/local';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DuckDbLake, LandingCommitter } from '../../src/index.js';
+
+function encoded(i: number): EncodedRecord {
+  const result = transformMessage(
+    {
+      body: JSON.stringify({
+        topic: 'telemetry',
+        device_id: 'dev-1',
+        event_timestamp: 1_700_000_000_000 + i,
+        payload: { i },
+      }),
+      sourceMessageId: `m${i}`,
+      publishTimeMs: 1_700_000_000_000 + i,
+    },
+    { isKnownTopic: () => true },
+  );
+  if (!result.ok) throw new Error(`fixture is not a valid message: ${result.reason}`);
+  return result.encoded;
+}
+
+describe('Class: LandingCommitter on a real DuckDB lake and real landing files', () => {
+  let lake: DuckDbLake | undefined;
+  afterEach(async () => {
+    await lake?.close();
+    lake = undefined;
+  });
+
+  it('status() counts the landed files waiting for RAW, over every topic; committing empties it', async () => {
+    const layout = dataDirLayout(mkdtempSync(join(tmpdir(), 'landing-committer-')));
+    lake = await DuckDbLake.open({ path: layout.lake });
+    await lake.ensureTopic('telemetry');
+    const committer = new LandingCommitter({ lake, landingDir: layout.landing, topics: ['telemetry', 'orders'] });
+    // No landing folder yet (nothing landed): nothing waits.
+    expect(await committer.status()).toEqual({ waitingFiles: 0 });
+
+    const sink = new LandingSink({ dir: layout.landing });
+    await sink.putBatch([encoded(1)]);
+    await sink.putBatch([encoded(2), encoded(3)]);
+    expect(await committer.status()).toEqual({ waitingFiles: 2 });
+
+    const made = await committer.commitOnce();
+    expect([...made.keys()]).toEqual(['telemetry']);
+    expect(await committer.status()).toEqual({ waitingFiles: 0 });
+    expect((await lake.rowCounts('telemetry')).raw).toBe(3);
+    await committer.close();
+  });
+});
