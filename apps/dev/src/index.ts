@@ -8,8 +8,8 @@ export {
   type NotSentExample,
   type TopicAudit,
 } from './audit.js';
-export { DEMO_CONFIG } from './demo-config.js';
-export { type DevOptions, type DevOptionsInput, devOptionsSchema, parseDevOptions } from './dev-options.js';
+
+export { type DevOptions, type DevOptionsInput, parseDevOptions } from './dev-options.js';
 export { DevAlreadyRunningError, type DevRuntime, DevRuntimeFile } from './dev-runtime.js';
 export { DevStack } from './dev-stack.js';
 export { ProgressView, renderProgress } from './progress-view.js';

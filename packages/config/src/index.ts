@@ -1,15 +1,8 @@
-export {
-  type ConfigInput,
-  configFileSchema,
-  type Thresholds,
-  thresholdsSchema,
-  topicEntrySchema,
-} from './config-schema.js';
+export { type ConfigInput, type Thresholds, thresholdsSchema } from './config-schema.js';
 export {
   CONFIG_FILE_NAMES,
   type ConfigDefaults,
   type ConfigOverride,
-  ENV_KEYS,
   type LeanOpsConfig,
   type LoadConfigOptions,
   loadConfig,
@@ -19,7 +12,6 @@ export {
   type DlqSection,
   type DlqTuning,
   type DlqTuningInput,
-  dlqSectionSchema,
   dlqTuningOf,
   dlqTuningSchema,
   MAX_DELAY_SECONDS,

@@ -42,8 +42,6 @@ export { deriveIdempotencyKey, type IdempotencyKeyInput } from './idempotency-ke
 export {
   type Message,
   type MessageValidation,
-  messageSchema,
-  PERIOD_REFERENCE_PATTERN,
   TOPIC_NAME_PATTERN,
   type ValidMessage,
   validateMessage,
@@ -89,7 +87,6 @@ export {
   type EncodedRecord,
   encodeRawRecord,
   RAW_COLUMNS,
-  RAW_TIMESTAMP_COLUMNS,
   type RawColumn,
   type RawRecord,
   RawRecordError,

@@ -4,5 +4,5 @@ export { LandingCommitter, type LandingCommitterOptions, type LandingStatus } fr
 export { type Dialect, DUCKDB, SPARK } from './sql/dialect.js';
 export { findJobsSqlDir, JOBS_SQL_DIR, JOBS_SQL_DIR_ENV } from './sql/jobs-sql-dir.js';
 export { columnsOfKeys, payloadColumnSelect } from './sql/payload-columns.js';
-export { loadTemplate, render, renderJob } from './sql/render.js';
-export { CASTABLE, semanticSelect, semanticTableColumns } from './sql/semantic-columns.js';
+export { render, renderJob } from './sql/render.js';
+export { semanticSelect, semanticTableColumns } from './sql/semantic-columns.js';

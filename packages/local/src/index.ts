@@ -1,4 +1,3 @@
-export { uniqueFileName, writeFileAtomic } from './atomic-file.js';
 export {
   type ChildServer,
   ChildServerError,
@@ -29,7 +28,7 @@ export {
 } from './embedded-sqs.js';
 export { FileQuarantine, type FileQuarantineOptions } from './file-quarantine.js';
 export { freePort } from './free-port.js';
-export { LANDING_LIMITS, LandingSink, type LandingSinkOptions } from './landing-sink.js';
+export { LandingSink, type LandingSinkOptions } from './landing-sink.js';
 export type { AcceptedListener, AcceptedMessageAttributes } from './persistent-sqs-store.js';
 export { listJsonlFiles, readJsonlTree, readLandedRecords } from './read-jsonl.js';
 export { commandLineOf, isProcessAlive, reapChildServers } from './reap-child-servers.js';

@@ -10,12 +10,10 @@ export {
   type CreateRegistryOptions,
   counter,
   createRegistry,
-  FORBIDDEN_LABELS,
   type Gauge,
   gauge,
   type Histogram,
   histogram,
-  METRIC_PREFIX,
   type MetricSpec,
   type Registry,
 } from './registry.js';

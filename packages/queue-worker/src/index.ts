@@ -8,7 +8,7 @@
 export { claimedTopic } from './claimed-topic.js';
 export type { CloseResult } from './close-result.js';
 export { buildQuarantine } from './quarantine.js';
-export { resolveQueues } from './queue-lookup.js';
+
 export { queueName } from './queue-name.js';
 export {
   messageSize,
@@ -18,17 +18,11 @@ export {
   toSqsAttributes,
 } from './received-message.js';
 export { retryDelaySeconds } from './retry-delay.js';
-export {
-  queueSchema,
-  readServiceEnvironment,
-  type ServiceEnvironment,
-  serviceEnvironmentSchema,
-  type TopicQueue,
-} from './service-environment.js';
+export { readServiceEnvironment, type ServiceEnvironment, type TopicQueue } from './service-environment.js';
 export { exitOnShutdownSignals } from './shutdown-signals.js';
-export { createSqsClient, HOT_PATH_CLIENT_SETTINGS, sqsChecksumSettings, sqsClientConfig } from './sqs-client.js';
+export { HOT_PATH_CLIENT_SETTINGS, sqsChecksumSettings } from './sqs-client.js';
 export { SqsMessageReader } from './sqs-message-reader.js';
 export { SqsMessageSender } from './sqs-message-sender.js';
-export { PollerPool, SqsMessageSource, type SqsMessageSourceOptions } from './sqs-message-source.js';
+export { SqsMessageSource, type SqsMessageSourceOptions } from './sqs-message-source.js';
 export { openSqsQueues, type SqsQueues, type SqsQueuesOptions, sqsQueues } from './sqs-queues.js';
 export { type LifecycleParts, type PeriodicTask, WorkerLifecycle } from './worker-lifecycle.js';

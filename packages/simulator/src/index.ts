@@ -6,7 +6,6 @@ export {
   type LedgerFault,
   MESSAGE_FAULTS,
   type MessageFault,
-  NO_FAULTS,
   OVERSIZE_MARGIN_BYTES,
 } from './faults.js';
 export { type FleetPlan, fleetMessages } from './fleet-source.js';
@@ -14,21 +13,15 @@ export {
   LEGACY_RUN_ID,
   type LedgerEntry,
   LedgerWriter,
-  ledgerEntrySchema,
   type NotSentLedgerEntry,
   readLedger,
   type SentLedgerEntry,
 } from './ledger.js';
-export {
-  parseSimulationOptions,
-  type SimulationOptions,
-  type SimulationOptionsInput,
-  simulationOptionsSchema,
-} from './options.js';
+export { parseSimulationOptions, type SimulationOptions, type SimulationOptionsInput } from './options.js';
 export type { OutgoingMessage } from './outgoing-message.js';
 export { type Bursts, PROFILE_NAMES, PROFILES, type Profile, type ProfileName, type SchemaDrift } from './profiles.js';
-export { type ReplayPlan, replayMessages } from './replay-source.js';
-export { DEFAULT_DEVICES, DEFAULT_RATE, planRun, type RunPlan } from './run-plan.js';
+export type { ReplayPlan } from './replay-source.js';
+export { planRun, type RunPlan } from './run-plan.js';
 export {
   runSimulation,
   type SimulationHooks,

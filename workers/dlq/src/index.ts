@@ -9,22 +9,15 @@ export {
 } from './dlq-decision.js';
 export { formatAction, formatAge, formatDlqListings } from './dlq-listing-format.js';
 export { ATTEMPT_ATTRIBUTE, DLQ, type DlqMessage, redriveAttributes, toDlqMessage } from './dlq-message.js';
-export { createDlqMetrics, type DlqMetrics } from './dlq-metrics.js';
+export type { DlqMetrics } from './dlq-metrics.js';
 export type { DlqMoveReport } from './dlq-move-report.js';
-export { DlqMover, type DlqMoverDeps, type DlqOutcome, type Quarantined } from './dlq-mover.js';
+export type { DlqMoverDeps, DlqOutcome, Quarantined } from './dlq-mover.js';
 export { DlqOperationError } from './dlq-operation-error.js';
-export {
-  type DlqListedMessage,
-  type DlqListing,
-  DlqOperator,
-  type DlqOperatorDeps,
-} from './dlq-operator.js';
+export { type DlqListedMessage, type DlqListing, DlqOperator, type DlqOperatorDeps } from './dlq-operator.js';
 export {
   type DlqOptions,
   type DlqOptionsInput,
   type DlqQueue,
-  dlqOptionsSchema,
-  dlqQueueSchema,
   MAX_DELAY_SECONDS,
   parseDlqOptions,
 } from './dlq-options.js';

@@ -18,11 +18,5 @@ export {
   type ThreadWorker,
 } from './ingest-threads.js';
 export { IngestWorker, type IngestWorkerDeps } from './ingest-worker.js';
-export {
-  type IngestOptions,
-  type IngestOptionsInput,
-  ingestOptionsSchema,
-  parseIngestOptions,
-  type QueueOptions,
-} from './options.js';
-export { BREAKER_STATE_VALUE, type BreakerState, SinkBreaker } from './sink-breaker.js';
+export { type IngestOptions, type IngestOptionsInput, parseIngestOptions, type QueueOptions } from './options.js';
+export type { BreakerState } from './sink-breaker.js';

@@ -4,7 +4,6 @@ export {
   type SchedulerAdapters,
   type SchedulerService,
   type SchedulerStatus,
-  STATUS_RECENT_RUNS,
 } from './compose-scheduler-service.js';
 export { type LocalEngine, localEngine } from './local-engine.js';
 export { LogNotifier } from './log-notifier.js';
@@ -13,18 +12,17 @@ export {
   type SchedulerOptions,
   type SchedulerOptionsInput,
   schedulerOptionsOf,
-  schedulerOptionsSchema,
 } from './options.js';
 export type { PipelineDeps } from './pipeline-deps.js';
 export { executeRun, nextStep, type RunHooks, type RunSettings } from './pipeline-run.js';
 export { createRedis } from './redis-client.js';
 export { RunHistory, type TopicRunSummary } from './run-history.js';
-export { RUN_QUEUE_NAME, type RunJobData, RunQueue, runDedupId } from './run-queue.js';
-export { failedReportOf, reportOf } from './run-report.js';
+export { type RunJobData, RunQueue } from './run-queue.js';
+
 export { type CheckpointSet, initialRunState, type RunReport, type RunState } from './run-state.js';
 export { RunStepError } from './run-step-error.js';
 export { Scheduler, type SchedulerDeps } from './scheduler.js';
-export { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metrics.js';
+export type { SchedulerMetrics } from './scheduler-metrics.js';
 export { type RunningSchedulerService, startSchedulerService } from './scheduler-service.js';
 export {
   readSchedulerEnvironment,
@@ -32,5 +30,4 @@ export {
   schedulerEnvironmentSchema,
 } from './service-environment.js';
 export { openStateStores, type StateStores } from './state-stores.js';
-export { OUTCOMES, type Outcome, STEPS, type StepName, TRIGGERS, type Trigger } from './steps.js';
-export { syncConfigSchemas } from './sync-schemas.js';
+export type { Outcome, StepName, Trigger } from './steps.js';
