@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   assertDeployTarget,
@@ -84,29 +86,50 @@ describe('checkLakeFormationAdmin', () => {
   });
 });
 
-// The whole app under Pulumi mocks: the check runs in run() before the first resource.
+// The whole app under Pulumi mocks deploys when the pins match. A refused run is checked
+// through the same assertDeployTarget with the caller's lookups (a run() that throws under
+// Pulumi's runtime also surfaces as unhandled rejections outside the test), and sst.config.ts
+// is checked to call it before it creates anything.
 describe('sst deploy (Pulumi mocks)', () => {
+  const lookupsOf = (caller: { accountId?: string; region?: string; dataLakeAdmins?: string[] }) => ({
+    callerIdentity: async () => ({ accountId: caller.accountId ?? PLACEHOLDER_ACCOUNT_ID, arn: CALLER_ARN }),
+    region: async () => caller.region ?? 'eu-west-1',
+    issuerArn: async (arn: string) => arn,
+    dataLakeAdmins: async () => caller.dataLakeAdmins ?? [CALLER_ARN],
+  });
+
   it('deploys prod when the credentials match its pins and the caller is a data-lake admin', async () => {
     const run = await runAppUnderMocks('prod');
 
     expect(run.resources.length).toBeGreaterThan(100);
   });
 
+  it('checks the deploy target in run() before the first resource is created', () => {
+    const config = readFileSync(join(import.meta.dirname, '..', '..', 'sst.config.ts'), 'utf8');
+    const run = config.slice(config.indexOf('async run()'));
+
+    expect(run.indexOf('await assertDeployTarget(')).toBeGreaterThan(0);
+    expect(run.indexOf('await assertDeployTarget(')).toBeLessThan(run.search(/\bcreate[A-Z]\w*\(/));
+  });
+
   it('refuses prod in another account, naming expected and actual', async () => {
-    await expect(runAppUnderMocks('prod', { caller: { accountId: OTHER_ACCOUNT } })).rejects.toThrow(
+    await expect(assertDeployTarget(stageConfig('prod'), lookupsOf({ accountId: OTHER_ACCOUNT }))).rejects.toThrow(
       `refusing to deploy stage prod: the AWS credentials point at account ${OTHER_ACCOUNT} (expected ${PLACEHOLDER_ACCOUNT_ID})`,
     );
   });
 
   it('refuses staging in another region', async () => {
-    await expect(runAppUnderMocks('staging', { caller: { region: 'us-east-2' } })).rejects.toThrow(
+    await expect(assertDeployTarget(stageConfig('staging'), lookupsOf({ region: 'us-east-2' }))).rejects.toThrow(
       'region us-east-2 (expected eu-west-1)',
     );
   });
 
   it('refuses a caller Lake Formation would refuse, before any grant fails halfway', async () => {
     await expect(
-      runAppUnderMocks('dev', { caller: { dataLakeAdmins: ['arn:aws:iam::123456789012:role/DataAdmin'] } }),
+      assertDeployTarget(
+        stageConfig('dev'),
+        lookupsOf({ dataLakeAdmins: ['arn:aws:iam::123456789012:role/DataAdmin'] }),
+      ),
     ).rejects.toThrow(
       `Lake Formation: ${CALLER_ARN} (the principal running sst deploy) is not a data-lake administrator`,
     );
