@@ -31,11 +31,17 @@ export class LandingCommitter {
 
   constructor(private readonly options: LandingCommitterOptions) {}
 
-  start(): void {
+  /**
+   * Commits every interval. `onCommitted` hears of each round that made snapshots, so a
+   * consumer can react to new RAW data at once instead of on its own timer's phase.
+   */
+  start(onCommitted?: (topics: readonly string[]) => void): void {
     if (this.timer || this.closing) return;
     this.timer = setInterval(() => {
       this.running ??= this.commitOnce()
-        .then(() => undefined)
+        .then((made) => {
+          if (made.size > 0) onCommitted?.([...made.keys()]);
+        })
         .catch((err: unknown) => this.options.onError?.(err))
         .finally(() => {
           this.running = undefined;

@@ -8,7 +8,8 @@ import { syncConfigSchemas } from './sync-schemas.js';
 
 /** Delivery of landed files into RAW when this process plays Firehose (the local runner's landing committer). */
 export interface LandingDelivery {
-  start(): void;
+  /** Starts committing; `onCommitted` hears of every round that made RAW snapshots. */
+  start(onCommitted?: (topics: readonly string[]) => void): void;
   status(): Promise<LandingStatus>;
   /** Stops and commits what is left; idempotent. */
   close(): Promise<void>;
@@ -74,7 +75,9 @@ export function composeSchedulerService(
     start() {
       if (closed) return Promise.reject(new ServiceNotRunningError('scheduler', 'closed'));
       starting ??= (async () => {
-        landing?.start();
+        // A commit polls RAW at once: waiting for the watcher's next tick would add up to
+        // one poll interval of freshness, depending on how the two timers happen to line up.
+        landing?.start(() => void scheduler?.pollRaw());
         await syncConfigSchemas(config.topics, deps.schemas, deps.logger);
         scheduler = await Scheduler.start(options, deps);
       })();

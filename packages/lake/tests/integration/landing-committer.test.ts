@@ -50,4 +50,28 @@ describe('Class: LandingCommitter on a real DuckDB lake and real landing files',
     expect((await lake.rowCounts('telemetry')).raw).toBe(3);
     await committer.close();
   });
+
+  it('start(onCommitted) tells of each round that made RAW snapshots, with their topics, and not of empty rounds', async () => {
+    const layout = dataDirLayout(mkdtempSync(join(tmpdir(), 'landing-committer-')));
+    lake = await DuckDbLake.open({ path: layout.lake });
+    await lake.ensureTopic('telemetry');
+    const committer = new LandingCommitter({ lake, landingDir: layout.landing, topics: ['telemetry'], intervalMs: 20 });
+    const rounds: (readonly string[])[] = [];
+    let heard: (() => void) | undefined;
+    const firstRound = new Promise<void>((resolve) => {
+      heard = resolve;
+    });
+    committer.start((topics) => {
+      rounds.push(topics);
+      heard?.();
+    });
+    // Empty rounds pass first (nothing landed): none of them is reported.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rounds).toEqual([]);
+    await new LandingSink({ dir: layout.landing }).putBatch([encoded(1), encoded(2)]);
+    await firstRound;
+    expect(rounds).toEqual([['telemetry']]);
+    await committer.close();
+    expect((await lake.rowCounts('telemetry')).raw).toBe(2);
+  });
 });

@@ -106,4 +106,39 @@ describe('Function: composeSchedulerService with the local engine, on real Redis
     await first;
     await expect(composed.status()).rejects.toThrow(/scheduler is closed/);
   });
+
+  it('a landing commit polls RAW at once: with the RAW poll timer off, landed data still gets its run', async () => {
+    const pipeline = await localPipeline(servers);
+    p = pipeline;
+    const logger = silentLogger();
+    const loaded = loadConfig({ env: { LEAN_OPS_TOPICS: 'plain' }, cwd: pipeline.dir });
+    const config = {
+      ...loaded,
+      dataDir: pipeline.dir,
+      // Neither the timer nor the RAW poll timer runs: only the commit can ask for the run.
+      thresholds: { ...loaded.thresholds, triggerIntervalSeconds: 0 },
+      scheduler: { ...loaded.scheduler, prefix: pipeline.prefix, rawPollSeconds: 0, shutdownBudgetMs: 5_000 },
+    };
+    const composed = composeSchedulerService(config, servers.redis.url, {
+      checkpoints: pipeline.checkpoints,
+      schemas: pipeline.schemas,
+      drift: pipeline.drift,
+      ...localEngine(pipeline.lake, config, logger),
+      registry: createRegistry({ collectDefault: false }),
+      logger,
+    });
+    service = composed;
+    await composed.start();
+    await new LandingSink({ dir: join(pipeline.dir, 'landing') }).putBatch([encoded(1), encoded(2), encoded(3)]);
+    await waitFor('the run of the committed data reported', async () => {
+      const runs = (await composed.status()).recentRuns.plain ?? [];
+      return runs.length === 1;
+    });
+    expect((await composed.status()).recentRuns.plain?.[0]).toMatchObject({
+      topic: 'plain',
+      trigger: 'raw-advanced',
+      outcome: 'CurationOnlySuccess',
+    });
+    expect((await pipeline.checkpoints.get('plain')).curated?.sequence).toBeGreaterThan(0);
+  });
 });
