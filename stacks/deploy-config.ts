@@ -71,7 +71,8 @@ export const MAX_QUEUE_STATS_INTERVAL_MS = 60_000;
 /**
  * Checks that the stage's settings suit the config: Firehose must flush within one trigger
  * interval, or a scheduled run would miss the last interval's records; ingest must sample its
- * queues at least once a minute, or its scaling metric (IngestBacklog) has gaps.
+ * queues at least once a minute, or its scaling metric (IngestBacklog) has gaps; the semantic
+ * lag alarm must fire before snapshot retention would hold more than its normal share.
  *
  * @throws Error naming both values.
  */
@@ -81,6 +82,14 @@ export function checkStageAgainstConfig(stage: StageConfig, deploy: DeployConfig
     throw new Error(
       `ingest.queueStatsIntervalMs is ${sampling} in ${deploy.file}: the ingest scaling policy tracks the backlog ` +
         `ingest publishes from these samples; use 1–${MAX_QUEUE_STATS_INTERVAL_MS} ms`,
+    );
+  }
+  const lag = deploy.config.thresholds.semanticLagSeconds;
+  if (lag >= stage.maintenance.retentionSeconds) {
+    throw new Error(
+      `thresholds.semanticLagSeconds (${lag} s) of ${deploy.file} is not below the snapshot retention of stage ` +
+        `${stage.stage} (maintenance.retentionSeconds, ${stage.maintenance.retentionSeconds} s): the lag alarm must ` +
+        'fire before retention would bite (docs/maintenance.md)',
     );
   }
   const buffering = stage.firehose.bufferingIntervalSeconds;

@@ -1,6 +1,6 @@
 /**
  * The Glue job artifacts a deploy uploads, built beforehand by `python jobs/glue/package.py`
- * (`dist/glue/`: the `lean_ops_jobs` library zip and the three entry points). A deploy
+ * (`dist/glue/`: the `lean_ops_jobs` library zip and the four entry points). A deploy
  * refuses to start without them rather than upload stale or missing code.
  *
  * Plain TypeScript (node:fs only), so tests can call it directly.
@@ -18,6 +18,7 @@ export const GLUE_ENTRY_POINTS: Readonly<Record<GlueJobKind, string>> = {
   bootstrap: 'bootstrap_job.py',
   curation: 'curation_job.py',
   semantic: 'semantic_job.py',
+  maintenance: 'maintenance_job.py',
 };
 
 export interface GlueArtifacts {
@@ -38,6 +39,7 @@ export function glueArtifacts(root: string, env: Readonly<Record<string, string 
     bootstrap: join(dir, GLUE_ENTRY_POINTS.bootstrap),
     curation: join(dir, GLUE_ENTRY_POINTS.curation),
     semantic: join(dir, GLUE_ENTRY_POINTS.semantic),
+    maintenance: join(dir, GLUE_ENTRY_POINTS.maintenance),
   };
   const library = join(dir, GLUE_LIBRARY);
   const missing = [library, ...Object.values(scripts)].filter((file) => !existsSync(file));

@@ -1,16 +1,23 @@
 /**
- * The three Glue jobs (jobs/glue/README.md): bootstrap (a topic's tables, once per topic),
- * curation (RAW → curated MERGE) and semantic (curated → semantic MERGE). Glue 5.1, Iceberg
+ * The four Glue jobs (jobs/glue/README.md): bootstrap (a topic's tables, once per topic),
+ * curation (RAW → curated MERGE), semantic (curated → semantic MERGE) and maintenance
+ * (compaction, checkpoint-aware expiry, orphans of every layer; docs/maintenance.md). Glue 5.1, Iceberg
  * through the Glue catalog, bookmarks off (the scheduler passes snapshot ranges), no Glue
  * retries (the scheduler retries; every step is idempotent), one role per job.
  *
- * The scheduler runs at most one run per topic at a time and topics in parallel, so a job
- * allows as many concurrent runs as there are topics.
+ * Bootstrap runs once per topic, topics in parallel. Curation and semantic run one batch of
+ * every topic with work at a time (docs/scheduler.md); after a scheduler restart a batch
+ * started before it may still be running next to the new one. Every job allows as many
+ * concurrent runs as there are topics: a bound that never refuses those cases.
+ *
+ * Curation, semantic and maintenance run in the stage's execution class (`FLEX` off prod: Glue ≥ 3.0 and
+ * G.1X/G.2X workers, which the stage's types are); bootstrap always standard.
  *
  * Logs: Glue 5.x always logs in real time (`--enable-continuous-cloudwatch-log` is a Glue ≤ 4
  * option). `--custom-logGroup-prefix` moves the shared `/aws-glue/jobs/{error,output}` groups to
  * the stage's `/aws-glue/<app>-<stage>/{error,output}`, created here with the stage's retention.
  */
+import { JOB_BATCH_FOLDER } from '@lean-ops/core';
 import type { Account } from './account';
 import { ARTIFACTS, type Buckets } from './buckets';
 import { type Catalog, databasePath, type LakeContext, WAREHOUSE_PREFIX } from './catalog';
@@ -18,6 +25,7 @@ import { GLUE_ENTRY_POINTS, GLUE_LIBRARY, type GlueArtifacts } from './glue-arti
 import { keyUse, type Statement, serviceRole } from './iam';
 import { grantLakeFormation, type LakeGrant } from './lake-formation';
 import type { GlueJobKind, LakeLayer, StageNames } from './names';
+import type { StageConfig } from './stage';
 
 /** AWS Glue 5.1: Spark 3.5.6, Python 3.11, Iceberg 1.10.0 (what tests/spark runs). */
 export const GLUE_VERSION = '5.1';
@@ -38,7 +46,17 @@ const LAYER_ACCESS: Readonly<Record<GlueJobKind, { read: readonly LakeLayer[]; w
   bootstrap: { read: [], write: ['raw', 'curated', 'semantic'] },
   curation: { read: ['raw'], write: ['curated'] },
   semantic: { read: ['curated'], write: ['semantic'] },
+  // Compaction rewrites, expiry and orphan removal delete files in every layer's tables.
+  maintenance: { read: [], write: ['raw', 'curated', 'semantic'] },
 };
+
+/** The stage's maintenance policy as the maintenance job's arguments (jobs/glue/maintenance_job.py). */
+export function maintenanceArguments(stage: StageConfig): Record<string, string> {
+  return {
+    '--retention_seconds': String(stage.maintenance.retentionSeconds),
+    '--orphan_older_than_seconds': String(stage.maintenance.orphanOlderThanSeconds),
+  };
+}
 
 /** The Iceberg catalog `glue_catalog` (the jobs' default `--catalog`) on the Glue Data Catalog. */
 export function icebergConf(warehouseBucket: string): string {
@@ -75,6 +93,16 @@ function jobStatements(
       actions: ['s3:PutObject'],
       resources: [$interpolate`${buckets.artifacts.arn}/${ARTIFACTS.jobResults}/${kind}/*`],
     },
+    // The batch of topics the scheduler wrote for a curation or semantic run (`--batch_uri`).
+    ...(kind === 'bootstrap'
+      ? []
+      : [
+          {
+            sid: 'ReadJobBatches',
+            actions: ['s3:GetObject'],
+            resources: [$interpolate`${buckets.artifacts.arn}/${ARTIFACTS.jobResults}/${kind}/${JOB_BATCH_FOLDER}/*`],
+          },
+        ]),
     {
       sid: 'UseTempDir',
       actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
@@ -199,10 +227,16 @@ export function createGlueJobs(args: LakeContext & { artifacts: GlueArtifacts })
           scriptLocation: $interpolate`s3://${artifactsBucket}/${script.key}`,
         },
         workerType: stage.glue.workerType,
-        numberOfWorkers: kind === 'bootstrap' ? BOOTSTRAP_WORKERS : stage.glue.workers,
+        numberOfWorkers:
+          kind === 'bootstrap'
+            ? BOOTSTRAP_WORKERS
+            : kind === 'maintenance'
+              ? stage.maintenance.workers
+              : stage.glue.workers,
         timeout: stage.glue.timeoutMinutes[kind],
         maxRetries: 0,
-        executionClass: 'STANDARD',
+        // Bootstrap runs once per topic and blocks its first run: it starts at once, on standard.
+        executionClass: kind === 'bootstrap' ? 'STANDARD' : stage.glue.executionClass,
         executionProperty: { maxConcurrentRuns: Math.max(1, args.topics.length) },
         defaultArguments: {
           '--datalake-formats': 'iceberg',
@@ -215,6 +249,7 @@ export function createGlueJobs(args: LakeContext & { artifacts: GlueArtifacts })
           '--curated_db': names.databases.curated,
           '--semantic_db': names.databases.semantic,
           '--result_uri': $interpolate`${resultsUri}/${kind}`,
+          ...(kind === 'maintenance' && maintenanceArguments(stage)),
         },
       },
       { dependsOn: [library, ...logGroups, ...Object.values(args.catalog.databases)] },
@@ -222,7 +257,12 @@ export function createGlueJobs(args: LakeContext & { artifacts: GlueArtifacts })
   };
 
   return {
-    jobs: { bootstrap: job('bootstrap'), curation: job('curation'), semantic: job('semantic') },
+    jobs: {
+      bootstrap: job('bootstrap'),
+      curation: job('curation'),
+      semantic: job('semantic'),
+      maintenance: job('maintenance'),
+    },
     resultsUri,
     jobArn: (kind) => args.account.arn('glue', `job/${names.glueJob(kind)}`),
   };

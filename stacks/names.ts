@@ -11,7 +11,7 @@ export const APP_NAME = 'lean-ops';
 /** AWS name length limits the names below must fit. */
 const LIMITS = { sqsQueue: 80, firehoseStream: 64, glueJob: 255, glueDatabase: 255, dynamoTable: 255 };
 
-export type GlueJobKind = 'bootstrap' | 'curation' | 'semantic';
+export type GlueJobKind = 'bootstrap' | 'curation' | 'semantic' | 'maintenance';
 export type LakeLayer = 'raw' | 'curated' | 'semantic';
 
 export interface StageNames {

@@ -43,12 +43,17 @@ export interface ServiceWiring<V> {
   readonly driftTable: string;
   readonly curationJob: string;
   readonly semanticJob: string;
+  readonly maintenanceJob: string;
   /** `s3://<artifacts bucket>/job-results`; each job writes under `<this>/<job>/`. */
   readonly jobResultsUri: V;
   readonly rawDatabase: string;
   readonly curatedDatabase: string;
   readonly semanticDatabase: string;
   readonly cloudwatchNamespace: string;
+  /** The stage's least time between Glue runs of one job (`stage.glue.minRunIntervalSeconds`). */
+  readonly jobMinIntervalSeconds: number;
+  /** Seconds between maintenances of a topic (`stage.maintenance.intervalSeconds`). */
+  readonly maintenanceIntervalSeconds: number;
 }
 
 /** Plain environment variables of `service` (secrets such as {@link REDIS_URL_SECRET_ENV} are not in it). */
@@ -93,6 +98,9 @@ export function serviceEnvironment<V>(service: WorkerService, w: ServiceWiring<V
         [SCHEDULER_ENV.curatedDatabase]: w.curatedDatabase,
         [SCHEDULER_ENV.semanticDatabase]: w.semanticDatabase,
         [SCHEDULER_ENV.cloudwatchNamespace]: w.cloudwatchNamespace,
+        [SCHEDULER_ENV.jobMinIntervalSeconds]: String(w.jobMinIntervalSeconds),
+        [SCHEDULER_ENV.glueMaintenanceJob]: w.maintenanceJob,
+        [SCHEDULER_ENV.maintenanceIntervalSeconds]: String(w.maintenanceIntervalSeconds),
       };
   }
 }

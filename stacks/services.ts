@@ -3,6 +3,7 @@
  * processor (DLQs → redrive or quarantine) and scheduler (BullMQ on Redis → Glue jobs). Each
  * task role names exactly the queues, streams, tables, jobs and prefixes its worker touches.
  */
+import { JOB_BATCH_FOLDER } from '@lean-ops/core';
 import type { Account } from './account';
 import { ARTIFACTS, type Buckets } from './buckets';
 import { type Catalog, databasePath } from './catalog';
@@ -98,11 +99,14 @@ export function createServices(args: ServicesArgs) {
     driftTable: names.tables.driftLog,
     curationJob: names.glueJob('curation'),
     semanticJob: names.glueJob('semantic'),
+    maintenanceJob: names.glueJob('maintenance'),
     jobResultsUri: args.glue.resultsUri,
     rawDatabase: names.databases.raw,
     curatedDatabase: names.databases.curated,
     semanticDatabase: names.databases.semantic,
     cloudwatchNamespace: stage.cloudwatchNamespace,
+    jobMinIntervalSeconds: stage.glue.minRunIntervalSeconds,
+    maintenanceIntervalSeconds: stage.maintenance.intervalSeconds,
   };
   const common = { cluster, stage, deploy, prometheus: args.prometheus };
   const writeQuarantine: Statement = {
@@ -216,7 +220,7 @@ export function createServices(args: ServicesArgs) {
       {
         sid: 'RunLakeJobs',
         actions: ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:BatchStopJobRun'],
-        resources: [args.glue.jobArn('curation'), args.glue.jobArn('semantic')],
+        resources: [args.glue.jobArn('curation'), args.glue.jobArn('semantic'), args.glue.jobArn('maintenance')],
       },
       {
         sid: 'ReadSnapshotsFromCatalog',
@@ -235,6 +239,14 @@ export function createServices(args: ServicesArgs) {
         sid: 'ReadJobResults',
         actions: ['s3:GetObject'],
         resources: [$interpolate`${buckets.artifacts.arn}/${ARTIFACTS.jobResults}/*`],
+      },
+      {
+        // The batch of topics each Glue run reads (`--batch_uri`): too large for run arguments.
+        sid: 'WriteJobBatches',
+        actions: ['s3:PutObject'],
+        resources: (['curation', 'semantic', 'maintenance'] as const).map(
+          (kind) => $interpolate`${buckets.artifacts.arn}/${ARTIFACTS.jobResults}/${kind}/${JOB_BATCH_FOLDER}/*`,
+        ),
       },
       putMetricData(stage.cloudwatchNamespace),
       keyUse('UseStageKey', keyArn),

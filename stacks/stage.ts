@@ -25,8 +25,14 @@ export type FargateSize =
 /** The values CloudWatch Logs accepts for `retentionInDays` (up to two years). */
 export type LogRetentionDays = 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180 | 365 | 400 | 545 | 731;
 
-/** Glue worker types of Glue 5.x Spark jobs this project sizes for. */
+/** Glue worker types of Glue 5.x Spark jobs this project sizes for (both run Flex too). */
 export type GlueWorkerType = 'G.1X' | 'G.2X';
+
+/**
+ * Glue's execution classes: `FLEX` runs on spare capacity at a lower DPU-hour price (Glue ≥ 3.0
+ * Spark jobs on G.1X or G.2X), and may start later; `STANDARD` starts at once.
+ */
+export type GlueExecutionClass = 'STANDARD' | 'FLEX';
 
 export interface StageConfig {
   /** The stage name this configuration was built for. */
@@ -85,12 +91,47 @@ export interface StageConfig {
   readonly redis: { readonly instance: string; readonly replicas: number };
   /** Operator alarms beyond contract §7 (stacks/operator-alarms.ts) and who the alarm topic notifies. */
   readonly alarms: AlarmSettings;
+  /**
+   * The curation and semantic Glue jobs, sized with the cost model (packages/cost,
+   * docs/cost.md): one run of each serves every topic with pending data.
+   */
   readonly glue: {
     readonly workerType: GlueWorkerType;
     /** Workers per curation / semantic run (bootstrap runs on the minimum of 2). */
     readonly workers: number;
-    /** Job timeouts in minutes: a stuck run is stopped and the scheduler retries it. */
-    readonly timeoutMinutes: { readonly bootstrap: number; readonly curation: number; readonly semantic: number };
+    /** Execution class of the curation and semantic jobs (bootstrap runs standard). */
+    readonly executionClass: GlueExecutionClass;
+    /**
+     * Fewest seconds between two Glue runs of a kind, whatever triggers them (RAW advancing,
+     * the timer, the backlog loop): a burst of Firehose commits becomes one run. The
+     * scheduler reads it from its environment.
+     */
+    readonly minRunIntervalSeconds: number;
+    /** Job timeouts in minutes: a stuck run is stopped and the scheduler retries it (maintenance: at its next interval). */
+    readonly timeoutMinutes: {
+      readonly bootstrap: number;
+      readonly curation: number;
+      readonly semantic: number;
+      readonly maintenance: number;
+    };
+  };
+  /**
+   * Table maintenance (docs/maintenance.md): the Glue job `maintenance`, started by the
+   * scheduler per topic after a run of the topic, with the policy below as its default arguments.
+   */
+  readonly maintenance: {
+    /** Seconds between maintenances of a topic (the scheduler's `LEAN_OPS_MAINTENANCE_INTERVAL_SECONDS`); 0 = off. */
+    readonly intervalSeconds: number;
+    /**
+     * Snapshots younger than this are kept (`--retention_seconds`), besides every snapshot a
+     * checkpoint needs. A deploy refuses a config whose `thresholds.semanticLagSeconds` is not
+     * below it: the lag alarm must fire before retention would bite.
+     */
+    readonly retentionSeconds: number;
+    /** Unreferenced files younger than this stay (`--orphan_older_than_seconds`); Iceberg refuses under 86,400. */
+    readonly orphanOlderThanSeconds: number;
+    /** Workers per maintenance run (in the stage's worker type and execution class). */
+    readonly workers: number;
   };
   /** Amazon Managed Prometheus workspace and an ADOT collector sidecar in every task. */
   readonly managedPrometheus: boolean;
@@ -187,7 +228,19 @@ const PROFILES = {
     redis: { instance: 't4g.micro', replicas: 0 },
     /** @defaultValue no subscribers; 1 h queue age, 80 % Redis memory, 10 min below desired tasks. */
     alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 3600, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 10 },
-    glue: { workerType: 'G.1X', workers: 2, timeoutMinutes: { bootstrap: 30, curation: 60, semantic: 60 } },
+    /**
+     * @defaultValue 2 × G.1X (Glue's smallest Spark job), Flex, a run per 10 min at most: while
+     * test data flows, a day of Glue costs ≈ $2.80, against ≈ $8.45 standard every 5 min (docs/cost.md).
+     */
+    glue: {
+      workerType: 'G.1X',
+      workers: 2,
+      executionClass: 'FLEX',
+      minRunIntervalSeconds: 600,
+      timeoutMinutes: { bootstrap: 30, curation: 60, semantic: 60, maintenance: 120 },
+    },
+    /** @defaultValue daily, 2 days of snapshots, 3 days for orphans, Glue's smallest job: maintenance is cheap here. */
+    maintenance: { intervalSeconds: DAY, retentionSeconds: 2 * DAY, orphanOlderThanSeconds: 3 * DAY, workers: 2 },
     /** @defaultValue off: a Prometheus in the VPC (or none) scrapes dev through Cloud Map. */
     managedPrometheus: false,
     /** @defaultValue off: a dev deploy returns as soon as the changes are submitted. */
@@ -227,7 +280,16 @@ const PROFILES = {
     redis: { instance: 't4g.small', replicas: 0 },
     /** @defaultValue as prod, so alarms are rehearsed here; add subscribers before the first deploy. */
     alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 900, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 5 },
-    glue: { workerType: 'G.1X', workers: 4, timeoutMinutes: { bootstrap: 30, curation: 120, semantic: 120 } },
+    /** @defaultValue 4 × G.1X, Flex (a third cheaper; a late start only delays a rehearsal), prod's 6 min between runs. */
+    glue: {
+      workerType: 'G.1X',
+      workers: 4,
+      executionClass: 'FLEX',
+      minRunIntervalSeconds: 360,
+      timeoutMinutes: { bootstrap: 30, curation: 120, semantic: 120, maintenance: 120 },
+    },
+    /** @defaultValue as prod: the maintenance job is rehearsed here. */
+    maintenance: { intervalSeconds: DAY, retentionSeconds: 5 * DAY, orphanOlderThanSeconds: 3 * DAY, workers: 2 },
     /** @defaultValue on, as in prod: the ADOT sidecar runs here before prod ever starts it. */
     managedPrometheus: true,
     /** @defaultValue on: a deploy that cannot start healthy tasks fails here first. */
@@ -274,7 +336,24 @@ const PROFILES = {
     redis: { instance: 'm7g.large', replicas: 1 },
     /** @defaultValue 15 min queue age, 80 % Redis memory, 5 min below desired tasks; add subscribers before the first deploy. */
     alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 900, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 5 },
-    glue: { workerType: 'G.2X', workers: 10, timeoutMinutes: { bootstrap: 30, curation: 180, semantic: 180 } },
+    /**
+     * @defaultValue 6 × G.2X (12 DPU), standard, at most a run per 6 min. The model (docs/cost.md)
+     * at 20 topics and 1,000 msg/s: semantic freshness p99 ≈ 13.7 min (≤ 15) and Glue ≈ $58/day,
+     * 17 % of the seeds' per-topic design on the same workers. 12 DPU is the fewest with which
+     * a run at the ingest fleet's peak (10 tasks × ~3,950 msg/s) still fits in the 6 minutes.
+     */
+    glue: {
+      workerType: 'G.2X',
+      workers: 6,
+      executionClass: 'STANDARD',
+      minRunIntervalSeconds: 360,
+      timeoutMinutes: { bootstrap: 30, curation: 180, semantic: 180, maintenance: 120 },
+    },
+    /**
+     * @defaultValue daily, 5 days of snapshots (Iceberg's default; the semantic lag alarm fires
+     * long before), 3 days for orphans, 4 workers: compaction reads and rewrites a day of files.
+     */
+    maintenance: { intervalSeconds: DAY, retentionSeconds: 5 * DAY, orphanOlderThanSeconds: 3 * DAY, workers: 4 },
     /** @defaultValue on: metrics land in AMP without operating a Prometheus server. */
     managedPrometheus: true,
     /** @defaultValue on: `sst deploy` fails (and ECS rolls back) when the new tasks do not become healthy. */
@@ -287,6 +366,20 @@ const PROFILES = {
 /** The settings profile a stage uses: its own for `staging` and `prod`, `dev` for any other. */
 export function stageProfile(stage: string): StageProfile {
   return stage === 'prod' || stage === 'staging' ? stage : 'dev';
+}
+
+/** Iceberg 1.10's `remove_orphan_files` refuses `older_than` under 24 h (a write in progress is younger). */
+export const MIN_ORPHAN_OLDER_THAN_SECONDS = DAY;
+
+function checkMaintenance(stage: string, m: StageConfig['maintenance']): void {
+  const problems: string[] = [];
+  if (m.orphanOlderThanSeconds < MIN_ORPHAN_OLDER_THAN_SECONDS)
+    problems.push(`orphanOlderThanSeconds: ${m.orphanOlderThanSeconds} is under ${MIN_ORPHAN_OLDER_THAN_SECONDS}`);
+  if (m.retentionSeconds <= 0) problems.push(`retentionSeconds: ${m.retentionSeconds} must be positive`);
+  if (m.intervalSeconds < 0) problems.push(`intervalSeconds: ${m.intervalSeconds} must be 0 (off) or more`);
+  if (problems.length > 0) {
+    throw new Error(`stage ${stage}: invalid maintenance settings (stacks/stage.ts): ${problems.join('; ')}`);
+  }
 }
 
 /**
@@ -306,6 +399,7 @@ export function stageConfig(stage: string): StageConfig {
   const settings: ProfileSettings = structuredClone(PROFILES[profile]);
   // A mistyped subscriber would only show as alarms that never arrive: refuse it before any deploy.
   checkAlarmSubscribers(stage, settings.alarms.subscribers);
+  checkMaintenance(stage, settings.maintenance);
   return {
     stage,
     profile,

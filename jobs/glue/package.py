@@ -1,7 +1,7 @@
 """Builds the Glue artifacts: ``lean_ops_jobs.zip`` (for ``--extra-py-files``) with the job
 SQL inside the package (``lean_ops_jobs/sql/``: the ``jobs/sql`` templates, dialects.json and
 table_columns.json, read through importlib.resources, so nothing else has to be shipped), and
-copies of the three entry-point scripts.
+copies of the four entry-point scripts.
 
     python jobs/glue/package.py [--out dist/glue]
 
@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SQL_DIR = HERE.parent / "sql"
 PACKAGE = HERE / "lean_ops_jobs"
-ENTRY_POINTS = ("bootstrap_job.py", "curation_job.py", "semantic_job.py")
+ENTRY_POINTS = ("bootstrap_job.py", "curation_job.py", "semantic_job.py", "maintenance_job.py")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 

@@ -168,6 +168,31 @@ describe('the limit checks catch what they look for', () => {
     ]);
   });
 
+  it('flags Flex where Glue refuses it: other worker types, Glue < 3, a job that is not glueetl', async () => {
+    const run = await appRun('dev');
+    const flex = run.resources.filter((r) => r.type === 'aws:glue/job:Job' && r.inputs.executionClass === 'FLEX');
+    const resources = [
+      mutated(run, 'aws:glue/job:Job', (inputs) => ({
+        ...inputs,
+        executionClass: 'FLEX',
+        workerType: 'G.4X',
+        glueVersion: '2.0',
+        command: { ...(inputs.command as object), name: 'pythonshell' },
+      })),
+    ];
+
+    // dev runs curation, semantic and maintenance on Flex, within Glue's rules.
+    expect(flex.map((r) => r.name).sort()).toEqual(['curationJob', 'maintenanceJob', 'semanticJob']);
+    expect(invalidGlueJobs(run.resources)).toEqual([]);
+    expect(invalidGlueJobs(resources)).toEqual(
+      expect.arrayContaining([
+        'PlantedbootstrapJob: FLEX on worker type G.4X',
+        'PlantedbootstrapJob: FLEX on Glue 2.0',
+        'PlantedbootstrapJob: FLEX on a pythonshell job',
+      ]),
+    );
+  });
+
   it('flags a RAW DDL without format version 2', () => {
     expect(rawTableFormatVersion("TBLPROPERTIES ('format-version' = '3')")).toEqual([
       'RAW DDL: format-version 3 (Firehose writes version 2 only)',

@@ -90,6 +90,20 @@ describe('checkStageAgainstConfig', () => {
     expect(() => checkStageAgainstConfig(stageConfig('dev'), withTrigger(300))).not.toThrow();
   });
 
+  it('refuses a semantic lag alarm that would not fire before snapshot retention bites (docs/maintenance.md)', () => {
+    const withLag = (seconds: number) =>
+      loadDeployConfig(
+        repo({ 'lean-ops.config.json': { ...TOPICS, thresholds: { semanticLagSeconds: seconds } } }),
+        {},
+      );
+    const retention = stageConfig('dev').maintenance.retentionSeconds;
+
+    expect(() => checkStageAgainstConfig(stageConfig('dev'), withLag(retention - 1))).not.toThrow();
+    expect(() => checkStageAgainstConfig(stageConfig('dev'), withLag(retention))).toThrow(
+      `thresholds.semanticLagSeconds (${retention} s) of lean-ops.config.json is not below the snapshot retention of stage dev`,
+    );
+  });
+
   it('refuses queue sampling off or slower than once a minute: the ingest scaling metric comes from it', () => {
     const withSampling = (ms: number) =>
       loadDeployConfig(repo({ 'lean-ops.config.json': { ...TOPICS, ingest: { queueStatsIntervalMs: ms } } }), {});

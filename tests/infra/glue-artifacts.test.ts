@@ -15,6 +15,7 @@ describe('glueArtifacts', () => {
         bootstrap: join(dir, GLUE_ENTRY_POINTS.bootstrap),
         curation: join(dir, GLUE_ENTRY_POINTS.curation),
         semantic: join(dir, GLUE_ENTRY_POINTS.semantic),
+        maintenance: join(dir, GLUE_ENTRY_POINTS.maintenance),
       },
     });
   });

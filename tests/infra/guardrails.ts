@@ -439,7 +439,26 @@ export const GLUE_4_ONLY_ARGUMENTS: readonly string[] = [
   '--enable-continuous-log-filter',
 ];
 
-/** Glue jobs with an unsupported version, a worker type Glue 5.x Spark does not run, < 2 workers or a Glue ≤ 4 argument. */
+/** Worker types a `FLEX` job run may use (Glue API reference, `ExecutionClass`). */
+export const GLUE_FLEX_WORKER_TYPES: ReadonlySet<string> = new Set(['G.1X', 'G.2X']);
+
+/** Flex runs only Spark (`glueetl`) jobs of Glue 3.0 or later on G.1X or G.2X workers. */
+function flexProblems(name: string, inputs: Record<string, unknown>): string[] {
+  if (inputs.executionClass !== 'FLEX') return [];
+  const command = (inputs.command ?? {}) as { name?: string };
+  return [
+    ...(GLUE_FLEX_WORKER_TYPES.has(String(inputs.workerType))
+      ? []
+      : [`${name}: FLEX on worker type ${inputs.workerType}`]),
+    ...(Number.parseFloat(String(inputs.glueVersion)) >= 3 ? [] : [`${name}: FLEX on Glue ${inputs.glueVersion}`]),
+    ...(command.name === 'glueetl' ? [] : [`${name}: FLEX on a ${command.name} job`]),
+  ];
+}
+
+/**
+ * Glue jobs with an unsupported version, a worker type Glue 5.x Spark does not run, < 2
+ * workers, a Glue ≤ 4 argument, or a Flex execution class Glue refuses for the job.
+ */
 export function invalidGlueJobs(resources: Resources): string[] {
   return ofType(resources, 'aws:glue/job:Job').flatMap((job) => {
     const { glueVersion, workerType, numberOfWorkers } = job.inputs as {
@@ -453,6 +472,7 @@ export function invalidGlueJobs(resources: Resources): string[] {
       ...(GLUE_5_SPARK_WORKER_TYPES.has(String(workerType)) ? [] : [`${job.name}: worker type ${workerType}`]),
       ...((numberOfWorkers ?? 0) >= 2 ? [] : [`${job.name}: ${numberOfWorkers} workers (Spark jobs need 2)`]),
       ...GLUE_4_ONLY_ARGUMENTS.filter((a) => a in args).map((a) => `${job.name}: ${a} is a Glue ≤ 4 argument`),
+      ...flexProblems(job.name, job.inputs),
     ];
   });
 }

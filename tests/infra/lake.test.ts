@@ -121,19 +121,66 @@ describe('Glue jobs', () => {
     },
   );
 
-  it('uploads the library and the three entry points that jobs/glue/package.py builds', async () => {
+  it.each(['dev', 'prod'])(
+    '%s: maintenance on Glue 5.1 with the stage’s policy as arguments, on every layer’s tables',
+    async (stage) => {
+      const { resources } = await appRun(stage);
+      const { glue, maintenance } = stageConfig(stage);
+      const job = one(resources, JOB, 'maintenanceJob').inputs;
+
+      expect(job).toMatchObject({
+        name: `lean-ops-${stage}-maintenance`,
+        glueVersion: '5.1',
+        roleArn: mockArn('aws:iam/role:Role', 'maintenanceJobRole'),
+        command: { name: 'glueetl', scriptLocation: 's3://artifactsbucket-mock/glue/maintenance_job.py' },
+        workerType: glue.workerType,
+        numberOfWorkers: maintenance.workers,
+        timeout: glue.timeoutMinutes.maintenance,
+        executionClass: glue.executionClass,
+        maxRetries: 0,
+        defaultArguments: {
+          '--raw_db': `lean_ops_${stage}_raw`,
+          '--curated_db': `lean_ops_${stage}_curated`,
+          '--semantic_db': `lean_ops_${stage}_semantic`,
+          '--result_uri': 's3://artifactsbucket-mock/job-results/maintenance',
+          '--retention_seconds': String(maintenance.retentionSeconds),
+          '--orphan_older_than_seconds': String(maintenance.orphanOlderThanSeconds),
+        },
+      });
+      expect(maintenance.orphanOlderThanSeconds).toBeGreaterThanOrEqual(86_400);
+
+      // Compaction, expiry and orphan removal delete files in every layer; it reads its own batches.
+      const role = roleStatements(resources, 'maintenanceJobRole');
+      const warehouse = (db: string) => `${mockArn('aws:s3/bucket:Bucket', 'WarehouseBucket')}/warehouse/${db}.db/*`;
+      for (const layer of ['raw', 'curated', 'semantic']) {
+        expect(actionsOn(role, warehouse(`lean_ops_${stage}_${layer}`))).toEqual([
+          's3:GetObject',
+          's3:PutObject',
+          's3:DeleteObject',
+        ]);
+        expect(actionsOn(role, glueArn(`table/lean_ops_${stage}_${layer}/*`))).toContain('glue:UpdateTable');
+      }
+      const artifacts = mockArn('aws:s3/bucket:Bucket', 'ArtifactsBucket');
+      expect(actionsOn(role, `${artifacts}/job-results/maintenance/requests/*`)).toEqual(['s3:GetObject']);
+      expect(actionsOn(role, `${artifacts}/job-results/maintenance/*`)).toEqual(['s3:PutObject']);
+      expect(actionsOn(role, `${artifacts}/job-results/curation/requests/*`)).toEqual([]);
+    },
+  );
+
+  it('uploads the library and the four entry points that jobs/glue/package.py builds', async () => {
     const uploads = ofType((await appRun('prod')).resources, 'aws:s3/bucketObjectv2:BucketObjectv2');
 
     expect(uploads.map((u) => u.inputs.key).sort()).toEqual([
       'glue/bootstrap_job.py',
       'glue/curation_job.py',
       'glue/lean_ops_jobs.zip',
+      'glue/maintenance_job.py',
       'glue/semantic_job.py',
     ]);
     for (const upload of uploads) expect(upload.inputs.bucket).toBe('ArtifactsBucket-id');
   });
 
-  it('allows one concurrent run per topic', async () => {
+  it('allows as many concurrent runs as topics (the tuned config has one)', async () => {
     const job = one((await appRun('prod', 'tests/infra/fixtures/tuned.config.json')).resources, JOB, 'curationJob');
 
     expect(job.inputs.executionProperty).toEqual({ maxConcurrentRuns: 1 });
@@ -157,6 +204,13 @@ describe('Glue jobs', () => {
       'glue:GetTables',
     ]);
     expect(actionsOn(curation, warehouse('lean_ops_prod_semantic'))).toEqual([]);
+    // Each job reads the batch documents of its own kind only; bootstrap reads none.
+    const batches = (kind: string) =>
+      `${mockArn('aws:s3/bucket:Bucket', 'ArtifactsBucket')}/job-results/${kind}/requests/*`;
+    expect(actionsOn(curation, batches('curation'))).toEqual(['s3:GetObject']);
+    expect(actionsOn(semantic, batches('semantic'))).toEqual(['s3:GetObject']);
+    expect(actionsOn(curation, batches('semantic'))).toEqual([]);
+    expect(JSON.stringify(roleStatements(resources, 'bootstrapJobRole'))).not.toContain('/requests/');
     expect(JSON.stringify(semantic)).not.toContain('lean_ops_prod_raw');
     expect(
       actionsOn(roleStatements(resources, 'bootstrapJobRole'), glueArn('database/lean_ops_prod_semantic')),

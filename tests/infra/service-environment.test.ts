@@ -27,11 +27,14 @@ const wiring: ServiceWiring<string> = {
   driftTable: names.tables.driftLog,
   curationJob: names.glueJob('curation'),
   semanticJob: names.glueJob('semantic'),
+  maintenanceJob: names.glueJob('maintenance'),
   jobResultsUri: 's3://artifacts/job-results',
   rawDatabase: names.databases.raw,
   curatedDatabase: names.databases.curated,
   semanticDatabase: names.databases.semantic,
   cloudwatchNamespace: 'LeanOps',
+  jobMinIntervalSeconds: 600,
+  maintenanceIntervalSeconds: 86_400,
 };
 const COMMON = ['LEAN_OPS_CONFIG', 'LEAN_OPS_METRICS_PORT', 'LEAN_OPS_LOG_LEVEL', 'AWS_REGION'];
 
@@ -75,6 +78,9 @@ describe('serviceEnvironment', () => {
       jobResultsUri: 's3://artifacts/job-results',
       rawDatabase: 'lean_ops_prod_raw',
       cloudwatchNamespace: 'LeanOps',
+      jobMinIntervalSeconds: 600,
+      glueMaintenanceJob: 'lean-ops-prod-maintenance',
+      maintenanceIntervalSeconds: 86_400,
       region: 'eu-west-1',
     });
   });
@@ -114,6 +120,9 @@ describe('serviceEnvironment', () => {
         'LEAN_OPS_CURATED_DATABASE',
         'LEAN_OPS_SEMANTIC_DATABASE',
         'LEAN_OPS_CLOUDWATCH_NAMESPACE',
+        'LEAN_OPS_JOB_MIN_INTERVAL_SECONDS',
+        'LEAN_OPS_GLUE_MAINTENANCE_JOB',
+        'LEAN_OPS_MAINTENANCE_INTERVAL_SECONDS',
       ],
     ],
   ] as const)('sets exactly the agreed variables for %s', (service, own) => {

@@ -173,6 +173,9 @@ describe('service environment', () => {
       LEAN_OPS_CURATED_DATABASE: 'lean_ops_dev_curated',
       LEAN_OPS_SEMANTIC_DATABASE: 'lean_ops_dev_semantic',
       LEAN_OPS_CLOUDWATCH_NAMESPACE: 'LeanOps/dev',
+      LEAN_OPS_JOB_MIN_INTERVAL_SECONDS: '600',
+      LEAN_OPS_GLUE_MAINTENANCE_JOB: 'lean-ops-dev-maintenance',
+      LEAN_OPS_MAINTENANCE_INTERVAL_SECONDS: '86400',
     });
   });
 
@@ -224,10 +227,19 @@ describe('task roles', () => {
 
     expect(actionsOn(scheduler, job('curation'))).toContain('glue:StartJobRun');
     expect(actionsOn(scheduler, job('semantic'))).toContain('glue:GetJobRun');
+    expect(actionsOn(scheduler, job('maintenance'))).toEqual(
+      expect.arrayContaining(['glue:StartJobRun', 'glue:GetJobRun']),
+    );
     expect(actionsOn(scheduler, job('bootstrap'))).toEqual([]);
     for (const table of ['checkpointsTable', 'schemasTable', 'driftLogTable']) {
       expect(actionsOn(scheduler, mockArn('aws:dynamodb/table:Table', table))).toContain('dynamodb:UpdateItem');
     }
+    // Each run's batch of topics (--batch_uri), and the results the jobs write.
+    const results = `${mockArn('aws:s3/bucket:Bucket', 'ArtifactsBucket')}/job-results`;
+    expect(actionsOn(scheduler, `${results}/curation/requests/*`)).toEqual(['s3:PutObject']);
+    expect(actionsOn(scheduler, `${results}/maintenance/requests/*`)).toEqual(['s3:PutObject']);
+    expect(actionsOn(scheduler, `${results}/semantic/requests/*`)).toEqual(['s3:PutObject']);
+    expect(actionsOn(scheduler, `${results}/*`)).toEqual(['s3:GetObject']);
   });
 });
 

@@ -1,4 +1,14 @@
-import { thresholdsSchema } from '@lean-ops/config';
+import { schedulerTuningSchema, thresholdsSchema } from '@lean-ops/config';
+import {
+  type CostScenario,
+  costReport,
+  estimateCost,
+  glueDpus,
+  glueJobSeconds,
+  INGEST_MSGS_PER_VCPU_SECOND,
+  INGEST_TARGET_UTILIZATION,
+  parseTaskSize,
+} from '@lean-ops/cost';
 import { describe, expect, it } from 'vitest';
 import {
   CLOUDWATCH_NAMESPACE,
@@ -79,6 +89,17 @@ describe('stageConfig', () => {
     }
   });
 
+  it('keeps snapshots longer than the semantic lag alarm waits, and orphans at least the 24 h Iceberg requires', () => {
+    for (const stage of ['dev', 'staging', 'prod']) {
+      const { maintenance, glue } = stageConfig(stage);
+
+      expect(maintenance.retentionSeconds, stage).toBeGreaterThan(CONTRACT_DEFAULTS.semanticLagSeconds);
+      expect(maintenance.orphanOlderThanSeconds, stage).toBeGreaterThanOrEqual(86_400);
+      expect(maintenance.intervalSeconds, stage).toBeGreaterThan(0);
+      expect(glue.timeoutMinutes.maintenance * 60, stage).toBeLessThan(maintenance.intervalSeconds);
+    }
+  });
+
   it('keeps DLQ messages longer than the DLQ age alarm waits, so the alarm fires before data is lost', () => {
     for (const stage of ['dev', 'staging', 'prod']) {
       expect(stageConfig(stage).queueRetentionSeconds.dlq, stage).toBeGreaterThan(CONTRACT_DEFAULTS.dlqMaxAgeSeconds);
@@ -132,5 +153,82 @@ describe('stageConfig', () => {
 
     expect(config.stage).toBe('dev');
     expect(size.cpu).toBe('0.25 vCPU');
+  });
+});
+
+/** The issue's reference load: 20 topics, 1,000 msg/s of ~1 KiB, the config's defaults. */
+function reference(stage: string, topics = 20): CostScenario {
+  const scheduler = schedulerTuningSchema.parse({});
+  return {
+    stage: stageConfig(stage),
+    topics,
+    msgsPerSecond: 1000,
+    msgBytes: 1024,
+    triggerIntervalSeconds: CONTRACT_DEFAULTS.triggerIntervalSeconds,
+    rawPollSeconds: scheduler.rawPollSeconds,
+    pollersPerQueue: 4,
+    waitTimeSeconds: 20,
+  };
+}
+
+/** The rate a stage's ingest fleet sustains at most: maxTasks at the measured per-vCPU rate, with headroom. */
+function peakMsgsPerSecond(stage: StageConfig): number {
+  const { vcpu } = parseTaskSize(stage.ingest.size, 'ingest.size');
+  return stage.ingest.maxTasks * vcpu * INGEST_MSGS_PER_VCPU_SECOND.value * INGEST_TARGET_UTILIZATION;
+}
+
+/** Seconds of a run (curation, then semantic) over 20 topics at `rate` msg/s, every `minRunIntervalSeconds`. */
+function runSeconds(stage: StageConfig, rate: number, workers = stage.glue.workers): number {
+  const dpus = glueDpus({ workerType: stage.glue.workerType, workers });
+  return 2 * glueJobSeconds({ topics: 20, rows: rate * stage.glue.minRunIntervalSeconds, dpus });
+}
+
+describe('stageConfig: Glue execution class and run interval (docs/cost.md)', () => {
+  it('runs curation and semantic on Flex off prod and standard in prod', () => {
+    expect(stageConfig('dev').glue.executionClass).toBe('FLEX');
+    expect(stageConfig('alice').glue.executionClass).toBe('FLEX');
+    expect(stageConfig('staging').glue.executionClass).toBe('FLEX');
+    expect(stageConfig('prod').glue.executionClass).toBe('STANDARD');
+  });
+
+  it.each(['dev', 'staging', 'prod'])('%s: Flex only on the worker types Glue allows it on', (stage) => {
+    const { glue } = stageConfig(stage);
+
+    if (glue.executionClass === 'FLEX') expect(['G.1X', 'G.2X']).toContain(glue.workerType);
+  });
+
+  it.each(['dev', 'staging', 'prod'])(
+    '%s: a minimum run interval above the RAW poll and below the timer, which it would otherwise slow',
+    (stage) => {
+      const { glue } = stageConfig(stage);
+
+      expect(glue.minRunIntervalSeconds).toBeGreaterThanOrEqual(schedulerTuningSchema.parse({}).rawPollSeconds);
+      expect(glue.minRunIntervalSeconds).toBeLessThan(CONTRACT_DEFAULTS.triggerIntervalSeconds);
+    },
+  );
+
+  it('prod at 20 topics and 1,000 msg/s: Glue ≤ 1/5 of the seeds’ design, semantic freshness p99 ≤ 15 min', () => {
+    const report = costReport(estimateCost(reference('prod')));
+
+    expect(report.glue.keeps_up).toBe(true);
+    expect(report.glue_usd_per_day).toBeLessThanOrEqual(report.seeds.glue_usd_per_day / 5);
+    expect(report.freshness_p99_seconds ?? Infinity).toBeLessThanOrEqual(15 * 60);
+  });
+
+  it.each(['dev', 'staging', 'prod'])(
+    '%s: a run at the ingest fleet’s peak rate fits in the minimum interval (the lake keeps up)',
+    (stage) => {
+      const config = stageConfig(stage);
+
+      expect(runSeconds(config, peakMsgsPerSecond(config))).toBeLessThanOrEqual(config.glue.minRunIntervalSeconds);
+    },
+  );
+
+  it('sizes prod’s workers to the fewest that keep up with its peak: one fewer would not', () => {
+    const prod = stageConfig('prod');
+
+    expect(runSeconds(prod, peakMsgsPerSecond(prod), prod.glue.workers - 1)).toBeGreaterThan(
+      prod.glue.minRunIntervalSeconds,
+    );
   });
 });

@@ -166,7 +166,7 @@ def test_the_glue_zip_carries_its_sql_and_imports_from_the_zip(tmp_path):
     archive = out / "lean_ops_jobs.zip"
     names = zipfile.ZipFile(archive).namelist()
     assert "lean_ops_jobs/sql/dialects.json" in names and "lean_ops_jobs/sql/iceberg_ddl_curated.sql" in names
-    assert {p.name for p in out.glob("*_job.py")} == {"bootstrap_job.py", "curation_job.py", "semantic_job.py"}
+    assert {p.name for p in out.glob("*_job.py")} == {"bootstrap_job.py", "curation_job.py", "semantic_job.py", "maintenance_job.py"}
     # Reproducible: building again gives the same bytes.
     first = archive.read_bytes()
     subprocess.run([sys.executable, str(ROOT / "jobs" / "glue" / "package.py"), "--out", str(out)], check=True, capture_output=True)

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config-command.js';
+import { registerCostCommand } from './commands/cost-command.js';
 import { registerDevCommand } from './commands/dev-command.js';
 import { registerDlqCommand } from './commands/dlq-command.js';
 import { registerDriftCommand } from './commands/drift-command.js';
@@ -9,6 +10,7 @@ import { registerRunCommand } from './commands/run-command.js';
 import { registerSchedulerCommand } from './commands/scheduler-command.js';
 import { registerSchemaCommand } from './commands/schema-command.js';
 import { registerSimulateCommand } from './commands/simulate-command.js';
+import { registerTablesCommand } from './commands/tables-command.js';
 import { VERSION } from './version.js';
 
 /** The `lean-ops` command tree; each command registers itself from its own file. */
@@ -29,5 +31,7 @@ export function buildProgram(): Command {
   registerSchemaCommand(program);
   registerSimulateCommand(program);
   registerDriftCommand(program);
+  registerCostCommand(program);
+  registerTablesCommand(program);
   return program;
 }

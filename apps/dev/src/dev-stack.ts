@@ -63,9 +63,14 @@ const SCHEDULER_PREFIX = 'lean-ops-dev';
 
 /**
  * Dev's own scheduler defaults (a config file's `scheduler` section wins): keys apart from a
- * deployed scheduler's on a shared Redis, and RAW polled every second so runs follow the data.
+ * deployed scheduler's on a shared Redis, RAW polled every second so runs follow the data,
+ * and no gather window: the DuckDB runner runs a batch's topics one after another anyway, so
+ * waiting for other topics' requests would only cost freshness.
  */
-const DEV_DEFAULTS: ConfigDefaults = { scheduler: { prefix: SCHEDULER_PREFIX, rawPollSeconds: 1 } };
+// Maintenance every 5 minutes: often enough to watch the snapshot log trimmed during a session.
+const DEV_DEFAULTS: ConfigDefaults = {
+  scheduler: { prefix: SCHEDULER_PREFIX, rawPollSeconds: 1, jobGatherMs: 0, maintenanceIntervalSeconds: 300 },
+};
 
 /** Resolves `config` for dev: the file given, else the built-in demo written into the data dir. */
 function devConfig(options: DevOptions, dataDir: string): LeanOpsConfig {
@@ -380,6 +385,7 @@ export class DevStack implements StatusSource {
         curation_pending: await this.pending.rawRecordsAfter(topic, cps.curated),
         last_runs: scheduled.recentRuns[topic] ?? [],
         drift,
+        table_health: scheduled.tableHealth[topic] ?? null,
       });
     }
     return {

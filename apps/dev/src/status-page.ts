@@ -168,13 +168,28 @@ function drift(t) {
     h('span', { class: 'muted' }, ' since ' + time(d.first_seen)))));
 }
 
+function tables(t) {
+  const reading = t.table_health;
+  if (!reading) return h('p', { class: 'muted' }, 'no maintenance yet');
+  const cols = ['data_files', 'small_files', 'delete_files', 'snapshots', 'oldest_snapshot_age_seconds'];
+  return h('table', { class: 'tables' },
+    h('caption', { class: 'muted' }, 'after maintenance at ' + time(reading.at)),
+    h('tr', {}, ['table', 'files', 'small', 'deletes', 'snapshots', 'oldest'].map((c) => h('th', {}, c))),
+    reading.tables.map((x) => h('tr', { 'data-layer': x.layer },
+      h('td', {}, x.layer),
+      x.figures
+        ? cols.map((c, i) => h('td', { class: 'num' }, i === 4 ? duration(x.figures[c]) : int(x.figures[c])))
+        : h('td', { class: 'muted', colspan: 5 }, 'not created yet'))));
+}
+
 function topicSection(t) {
   return h('section', { class: 'topic', 'data-topic': t.topic },
     h('h2', {}, t.topic),
     flow(t), side(t),
     h('h3', {}, 'checkpoints'), checkpoints(t),
     h('h3', {}, 'last runs'), runs(t),
-    h('h3', {}, 'drift'), drift(t));
+    h('h3', {}, 'drift'), drift(t),
+    h('h3', {}, 'tables'), tables(t));
 }
 
 function overview(s) {

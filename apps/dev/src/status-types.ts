@@ -1,5 +1,5 @@
 import type { DriftEntry, SnapshotRef } from '@lean-ops/core';
-import type { RunReport } from '@lean-ops/worker-scheduler';
+import type { RunReport, TableHealthReading } from '@lean-ops/worker-scheduler';
 
 /** One topic's flow, as the terminal view, the status page and `/api/status` show it. */
 export interface TopicStatus {
@@ -28,6 +28,8 @@ export interface TopicStatus {
   /** Newest first, at most 5. */
   readonly last_runs: readonly RunReport[];
   readonly drift: readonly DriftEntry[];
+  /** The health of the topic's tables after its latest maintenance; null before the first. */
+  readonly table_health: TableHealthReading | null;
 }
 
 /** The whole local pipeline at one moment. */

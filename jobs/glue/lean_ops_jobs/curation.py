@@ -91,11 +91,39 @@ def read_raw_increment(spark, raw_table: str, from_snapshot_id: int | None, to_s
 PARSED_COLUMNS = (*CURATED_METADATA_COLUMNS, "json_payload", "payload_map")
 
 
-def winners_against(spark, source_view: str, target_table: str, where: str | None = None):
+def persist_as_view(spark, df, name: str):
+    """Persists ``df`` and makes it temp view ``name``, also when ``df`` reads the view of
+    that name. Replacing a temp view uncaches every cached plan that reads the replaced one
+    (Spark cascades the uncache), which would throw ``df`` out of the cache again and make
+    every later reader recompute it; dropping the view first (nothing cached reads it yet)
+    keeps ``df`` cached. ``df`` was analysed when it was made, so it no longer needs the view."""
+    spark.catalog.dropTempView(name)
+    df = df.persist()
+    df.createOrReplaceTempView(name)
+    return df
+
+
+#: Most source rows whose keys ``winners_against`` broadcasts (a few tens of MB of keys).
+BROADCAST_KEYS_MAX = 2_000_000
+
+
+def winners_against(spark, source_view: str, target_table: str, where: str | None = None, source_rows: int | None = None):
     """Rows of ``source_view`` (one per key) that a MERGE under the contract's order would
-    write into ``target_table``: keys not stored yet, or newer than the stored version."""
+    write into ``target_table``: keys not stored yet, or newer than the stored version.
+
+    With ``source_rows`` (an upper bound of the source's rows) up to ``BROADCAST_KEYS_MAX``,
+    the stored rows are first narrowed to the source's keys by a semi join that broadcasts
+    those keys, so the table is scanned once (its key and order columns) and never shuffled:
+    the join's cost follows the increment, not the table."""
     source = f"(SELECT * FROM {source_view} WHERE {where})" if where else source_view
-    return spark.sql(render_job("winners", values={"source": source, "target": target_table}))
+    target = target_table
+    if source_rows is not None and source_rows <= BROADCAST_KEYS_MAX:
+        target = (
+            f"(SELECT /*+ BROADCAST(increment_keys) */ stored.* FROM {target_table} AS stored"
+            f" LEFT SEMI JOIN (SELECT idempotency_key FROM {source} AS increment_source) AS increment_keys"
+            " ON stored.idempotency_key = increment_keys.idempotency_key) AS stored_versions"
+        )
+    return spark.sql(render_job("winners", values={"source": source, "target": target}))
 
 
 def run_curation(
@@ -141,14 +169,13 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
     spark.sql(render_job("curation_parse", d))
     # Materialise the parsed increment once: keys, rejects and the batch all read it.
     # json_payload is kept only for the rows bound for rejects (payload_map holds the rest).
-    parsed = (
-        spark.table("curation_parsed")
-        .withColumn("json_payload", expr("CASE WHEN payload_map IS NULL THEN json_payload END"))
-        .persist()
+    parsed = persist_as_view(
+        spark,
+        spark.table("curation_parsed").withColumn("json_payload", expr("CASE WHEN payload_map IS NULL THEN json_payload END")),
+        "curation_parsed",
     )
     cached = [parsed]
     try:
-        parsed.createOrReplaceTempView("curation_parsed")
         keys = [r.payload_key for r in spark.sql(render_job("curation_keys", d)).collect()]
         batch_columns = columns_of_keys(keys)
         existing = payload_columns_of(spark.table(tables.curated).columns)
@@ -182,10 +209,10 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
         # records_written, and a duplicate or replayed version (at-least-once delivery makes
         # them common) rewrites no data file. Nothing read after the MERGE depends on the
         # view curation_batch, so it can be re-pointed (the rejects read curation_parsed).
-        winners = winners_against(spark, "curation_batch", tables.curated).persist()
+        winners = winners_against(spark, "curation_batch", tables.curated, source_rows=parsed.count())
+        winners = persist_as_view(spark, winners, "curation_batch")
         cached.append(winners)
         written = winners.count()
-        winners.createOrReplaceTempView("curation_batch")
         current = current_snapshot(spark, tables.curated) if written == 0 else None
         if current is not None:
             # Nothing wins (only duplicates, replays or rejects): no MERGE, no new snapshot,

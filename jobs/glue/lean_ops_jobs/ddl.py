@@ -9,6 +9,11 @@ curation rejects            ``{curated_db}.{topic}_rejects``
 semantic                    ``{semantic_db}.{topic}``
 semantic rejects            ``{semantic_db}.{topic}_semantic_rejects``
 ==========================  ==========================================
+
+The ``write.*`` table properties of a template (merge-on-read row-level writes, the bloom
+filter) are also set on a table that already exists without them, so tables created by an
+earlier version get them at the next bootstrap or job run (``ALTER TABLE … SET
+TBLPROPERTIES``, only when one differs: each ALTER is a metadata commit).
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .sql import TOPIC_NAME_PATTERN, render_job, spark_dialect
+from .sql import TOPIC_NAME_PATTERN, load_template, render_job, spark_dialect
 
 # Glue database names: letters, digits, underscore, hyphen. Catalog names: Spark conf keys.
 _NAMESPACE_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}\Z")
 _CATALOG_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}\Z")
+_TBLPROPERTIES = re.compile(r"^TBLPROPERTIES \((.*?)^\)", re.MULTILINE | re.DOTALL)
+_PROPERTY = re.compile(r"'([^']+)'\s*=\s*'([^']*)'")
 
 
 def check_topic(topic: str) -> str:
@@ -85,8 +92,23 @@ def ensure_namespace(spark, catalog: str, database: str) -> None:
     spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {q(catalog)}.{q(database)}")
 
 
+def template_properties(template: str) -> dict[str, str]:
+    """The ``TBLPROPERTIES`` of a ``jobs/sql/iceberg_ddl_*.sql`` template."""
+    found = _TBLPROPERTIES.search(load_template(template))
+    return dict(_PROPERTY.findall(found.group(1))) if found else {}
+
+
 def _create(spark, template: str, table: str) -> None:
     spark.sql(render_job(template, spark_dialect(), {"table": table}))
+    wanted = {k: v for k, v in template_properties(template).items() if k.startswith("write.")}
+    if not wanted:
+        return
+    have = {r.key: r.value for r in spark.sql(f"SHOW TBLPROPERTIES {table}").collect()}
+    stale = {k: v for k, v in wanted.items() if have.get(k) != v}
+    if stale:
+        d = spark_dialect()
+        pairs = ", ".join(f"{d.literal(k)} = {d.literal(v)}" for k, v in sorted(stale.items()))
+        spark.sql(f"ALTER TABLE {table} SET TBLPROPERTIES ({pairs})")
 
 
 def ensure_raw_table(spark, tables: TopicTables) -> list[str]:

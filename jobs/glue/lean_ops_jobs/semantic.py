@@ -6,8 +6,10 @@ Mirrors ``DuckDbLake.runSemantic`` (packages/lake/src/duckdb-lake.ts):
   ``_raw_seq`` in (raw_seq(``from``), raw_seq(``to``)], where raw_seq(snapshot) is the
   ``lean-ops.raw-seq`` summary property the curation job put on its MERGE (the nearest
   ancestor that has it, so compaction snapshots in between do not matter). A curated MERGE
-  is an ``overwrite`` snapshot, which Iceberg's incremental read skips; the sequence stamp
-  is what makes an increment of a MERGE-maintained table readable.
+  that replaces rows is an ``overwrite`` snapshot, which Iceberg's incremental read skips;
+  the sequence stamp is what makes an increment of a MERGE-maintained table readable. The
+  tables are merge-on-read, so only the data files written since ``from`` hold rows in the
+  range, and Iceberg skips the others by their ``_raw_seq`` min/max.
 * ``semantic_check`` casts the declared columns with the guarded casts of dialects.json and
   names the first governance failure per row; failures are appended to
   ``{semantic_db}.{topic}_semantic_rejects`` (after the MERGE, so a retried run writes them
@@ -24,7 +26,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Mapping
 
-from .curation import JobFailedError, _parse_snapshot_id, winners_against
+from .curation import JobFailedError, _parse_snapshot_id, persist_as_view, winners_against
 from .ddl import TopicTables, ensure_semantic_tables
 from .iceberg import (
     PROP_COMMIT_ID,
@@ -98,10 +100,9 @@ def _apply(spark, tables: TopicTables, start: int | None, end: int, schema: Mapp
     curated_columns = payload_columns_of(increment.columns)
     typed, reason = semantic_select(d, schema, curated_columns)
     spark.sql(render_job("semantic_check", d, {"typed_columns": typed, "reject_reason": reason}))
-    checked = spark.table("semantic_checked").persist()
+    checked = persist_as_view(spark, spark.table("semantic_checked"), "semantic_checked")
     cached = [checked]
     try:
-        checked.createOrReplaceTempView("semantic_checked")
         rejects = spark.sql(
             f"""SELECT idempotency_key, device_id, event_timestamp, publish_time, source_message_id, reason,
                        current_timestamp() AS rejected_at, CAST({to_raw} AS BIGINT) AS {d.quote('_raw_seq')}
@@ -114,7 +115,9 @@ def _apply(spark, tables: TopicTables, start: int | None, end: int, schema: Mapp
         # MERGE row count). Unlike curation, the MERGE source is not narrowed to them: a
         # curated increment holds only changed rows, and re-pointing the view
         # semantic_checked would also change the rejects written after the MERGE.
-        written = winners_against(spark, "semantic_checked", tables.semantic, "reject_reason IS NULL").count()
+        written = winners_against(
+            spark, "semantic_checked", tables.semantic, "reject_reason IS NULL", source_rows=checked.count()
+        ).count()
 
         # Columns of the table that this schema version no longer declares are written as
         # NULL (UPDATE SET * needs every target column in the source).

@@ -2,10 +2,14 @@ import type { CloudWatchClient, MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DEFAULT_METRIC_NAMESPACE,
+  LAYER_DIMENSION,
   type Notifier,
   PIPELINE_METRICS,
   type PipelineNotice,
   RetryableError,
+  TABLE_HEALTH_FIGURES,
+  TABLE_HEALTH_METRICS,
+  type TableHealth,
   TOPIC_DIMENSION,
 } from '@lean-ops/core';
 import { errorCode, errorMessage } from './aws-errors.js';
@@ -21,7 +25,24 @@ export interface CloudWatchNotifierOptions {
 const NOTICE_METRICS = {
   missing_schema: PIPELINE_METRICS.missingSchema,
   drift: PIPELINE_METRICS.driftDetected,
-} as const satisfies Record<Exclude<PipelineNotice['kind'], 'lag'>, string>;
+} as const satisfies Record<Exclude<PipelineNotice['kind'], 'lag' | 'table_health'>, string>;
+
+/** The table health gauges (`TABLE_HEALTH_METRICS`, dimensions `Topic` and `Layer`) of the tables that exist. */
+function tableHealthData(topic: string, tables: readonly TableHealth[]): MetricDatum[] {
+  return tables.flatMap(({ layer, figures }) =>
+    figures === null
+      ? []
+      : TABLE_HEALTH_FIGURES.map((figure) => ({
+          MetricName: TABLE_HEALTH_METRICS[figure],
+          Dimensions: [
+            { Name: TOPIC_DIMENSION, Value: topic },
+            { Name: LAYER_DIMENSION, Value: layer },
+          ],
+          Value: figures[figure],
+          Unit: figure === 'oldest_snapshot_age_seconds' ? 'Seconds' : figure.endsWith('bytes') ? 'Bytes' : 'Count',
+        })),
+  );
+}
 
 /** CloudWatch caps namespaces at 255 characters. */
 const MAX_NAMESPACE_LENGTH = 255;
@@ -29,8 +50,9 @@ const MAX_NAMESPACE_LENGTH = 255;
 /**
  * Raises operator signals as CloudWatch metrics with a `Topic` dimension:
  * `MissingSchema` (1 per notice), `DriftDetected` (the number of new columns), and the
- * lag gauges `CurationPendingRecords` and `SemanticLagSeconds`. A drift notice without
- * columns sends nothing: there is nothing to alarm on.
+ * lag gauges `CurationPendingRecords` and `SemanticLagSeconds`, and the table health gauges
+ * (`TABLE_HEALTH_METRICS`, with a `Layer` dimension too). A drift notice without columns,
+ * or a health notice without an existing table, sends nothing: there is nothing to alarm on.
  */
 export class CloudWatchNotifier implements Notifier {
   private readonly client: CloudWatchClient;
@@ -70,6 +92,10 @@ export class CloudWatchNotifier implements Notifier {
           Unit: 'Seconds',
         },
       ];
+    } else if (notice.kind === 'table_health') {
+      // 9 figures × 5 tables: far under PutMetricData's 1,000 data per call.
+      data = tableHealthData(notice.topic, notice.tables);
+      if (data.length === 0) return;
     } else {
       const value = notice.kind === 'drift' ? notice.columns.length : 1;
       if (value === 0) return;

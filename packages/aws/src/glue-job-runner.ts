@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchStopJobRunCommand,
@@ -6,11 +7,13 @@ import {
   type JobRun,
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   type CurationRequest,
   type CurationResult,
+  JOB_BATCH_FOLDER,
   JobFailedError,
+  type JobOutcome,
   type JobRunner,
   type SemanticRequest,
   type SemanticResult,
@@ -19,7 +22,7 @@ import {
 import { ExponentialBackoff, halfJitterGenerator, type IBackoff } from 'cockatiel';
 import type { AdapterLogger } from './adapter-logger.js';
 import { errorCode, errorMessage, isRetryableAwsError } from './aws-errors.js';
-import { parseCurationResult, parseSemanticResult, type ResultSource } from './glue-job-result.js';
+import { parseCurationOutcomes, parseSemanticOutcomes, type ResultSource } from './glue-job-result.js';
 import { OptionChecks } from './option-checks.js';
 import { parseS3Uri, readS3Object, type S3Location } from './s3-location.js';
 
@@ -37,7 +40,10 @@ export interface GlueJobRunnerOptions {
   readonly curationJobName: string;
   /** Glue job running `jobs/glue/semantic_job.py`, deployed with `--result_uri <resultsUri>/semantic`. */
   readonly semanticJobName: string;
-  /** `s3://bucket[/prefix]`; see `glueJobResultUri`. */
+  /**
+   * `s3://bucket[/prefix]`; see `glueJobResultUri`. The runner writes each run's batch under
+   * `<resultsUri>/<kind>/requests/` (the job reads it there) and reads the result the job wrote.
+   */
   readonly resultsUri: string;
   /** First delay between GetJobRun polls, and between StartJobRun attempts. @defaultValue 5000 */
   readonly pollIntervalMs?: number;
@@ -67,16 +73,40 @@ export function glueJobResultUri(resultsUri: string, kind: GlueJobKind): string 
   return `${resultsUri.replace(/\/+$/, '')}/${kind}`;
 }
 
-/** The Glue run arguments of a run over (from, to]; `--from_snapshot` is omitted for a first run. */
-export function glueRunArguments(request: CurationRequest | SemanticRequest): Record<string, string> {
-  const args: Record<string, string> = { '--topic': request.topic, '--to_snapshot': request.to.id };
-  if (request.from !== null) args['--from_snapshot'] = request.from.id;
-  if ('schema' in request) args['--schema_json'] = JSON.stringify(request.schema);
-  return args;
+/** A topic's range in a batch document; `from_snapshot` is null for a first run. */
+export interface GlueBatchTopic {
+  readonly topic: string;
+  readonly from_snapshot: string | null;
+  readonly to_snapshot: string;
+  readonly schema?: SemanticRequest['schema'];
 }
 
 /**
- * The lake jobs on AWS Glue (`jobs/glue`). A run is started with `StartJobRun` (retried with
+ * The batch document of one run (`--batch_uri`): every topic's range (over (from, to]) and,
+ * for semantic, its schema. It travels through S3 rather than as run arguments: Glue caps a
+ * run's arguments at 260 KB, which 20 topics with wide schemas can pass.
+ */
+export function glueBatchDocument(
+  kind: GlueJobKind,
+  requests: readonly (CurationRequest | SemanticRequest)[],
+): { job: GlueJobKind; topics: GlueBatchTopic[] } {
+  return {
+    job: kind,
+    topics: requests.map((r) => ({
+      topic: r.topic,
+      from_snapshot: r.from?.id ?? null,
+      to_snapshot: r.to.id,
+      ...('schema' in r && { schema: r.schema }),
+    })),
+  };
+}
+
+/**
+ * The lake jobs on AWS Glue (`jobs/glue`). One run serves a whole batch of topics: the
+ * runner writes the batch document to S3 and passes its URI as `--batch_uri`; the job
+ * processes the topics one by one in one Spark session and writes one result document with
+ * each topic's outcome, which the runner maps back (a topic the job failed fails alone).
+ * A run is started with `StartJobRun` (retried with
  * exponential backoff and jitter while Glue answers ConcurrentRunsExceededException or a
  * transient error), polled with `GetJobRun` at growing intervals until it ends, and its result
  * read from the document the job wrote to S3 (token passing, contract §6). Every failure is a
@@ -124,23 +154,32 @@ export class GlueJobRunner implements JobRunner {
     this.logger = options.logger;
   }
 
-  async runCuration(request: CurationRequest, signal?: AbortSignal): Promise<CurationResult> {
-    const { text, source } = await this.run('curation', request, signal);
-    return parseCurationResult(text, source);
+  async runCurations(
+    requests: readonly CurationRequest[],
+    signal?: AbortSignal,
+  ): Promise<JobOutcome<CurationResult>[]> {
+    if (requests.length === 0) return [];
+    const { text, source } = await this.run('curation', requests, signal);
+    return parseCurationOutcomes(text, source);
   }
 
-  async runSemantic(request: SemanticRequest, signal?: AbortSignal): Promise<SemanticResult> {
-    const { text, source } = await this.run('semantic', request, signal);
-    return parseSemanticResult(text, source);
+  async runSemantics(
+    requests: readonly SemanticRequest[],
+    signal?: AbortSignal,
+  ): Promise<JobOutcome<SemanticResult>[]> {
+    if (requests.length === 0) return [];
+    const { text, source } = await this.run('semantic', requests, signal);
+    return parseSemanticOutcomes(text, source);
   }
 
   private async run(
     kind: GlueJobKind,
-    request: CurationRequest | SemanticRequest,
+    requests: readonly (CurationRequest | SemanticRequest)[],
     signal: AbortSignal | undefined,
   ): Promise<{ text: string; source: ResultSource }> {
     const jobName = this.jobNames[kind];
-    const topic = request.topic;
+    const topics = requests.map((r) => r.topic);
+    const topic = topicsText(topics);
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const stop = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
     const interrupted = (label: string, cause: unknown, what: string): JobFailedError =>
@@ -151,17 +190,22 @@ export class GlueJobRunner implements JobRunner {
         { cause },
       );
 
-    const startLabel = `GlueJobRunner: job ${jobName} (topic ${topic})`;
+    const startLabel = `GlueJobRunner: job ${jobName} (${topic})`;
     let runId: string;
     try {
-      runId = await this.start(jobName, glueRunArguments(request), stop, startLabel);
+      const batchUri = await this.putBatch(kind, requests, stop, startLabel);
+      runId = await this.start(jobName, { '--batch_uri': batchUri }, stop, startLabel);
     } catch (err) {
       if (stop.aborted && !(err instanceof JobFailedError)) throw interrupted(startLabel, err, ' before a run started');
       throw err;
     }
-    const label = `GlueJobRunner: job ${jobName} run ${runId} (topic ${topic})`;
+    const label = `GlueJobRunner: job ${jobName} run ${runId} (${topic})`;
     this.logger?.info?.(
-      { jobName, runId, topic, from: refText(request.from), to: refText(request.to) },
+      {
+        jobName,
+        runId,
+        topics: requests.map((r) => ({ topic: r.topic, from: refText(r.from), to: refText(r.to) })),
+      },
       'Glue job run started',
     );
 
@@ -184,7 +228,7 @@ export class GlueJobRunner implements JobRunner {
 
     const location = this.resultLocation(kind, runId);
     const uri = `s3://${location.bucket}/${location.key}`;
-    const source: ResultSource = { label, uri, runId, topic };
+    const source: ResultSource = { label, uri, runId, topics };
     let text: string;
     try {
       text = new TextDecoder().decode(await readS3Object(this.s3, location, stop));
@@ -197,8 +241,44 @@ export class GlueJobRunner implements JobRunner {
         { cause: err },
       );
     }
-    this.logger?.info?.({ jobName, runId, topic, executionTimeS: run.ExecutionTime }, 'Glue job run succeeded');
+    this.logger?.info?.({ jobName, runId, topics, executionTimeS: run.ExecutionTime }, 'Glue job run succeeded');
     return { text, source };
+  }
+
+  /** Writes the batch document to `<resultsUri>/<kind>/requests/<uuid>.json`; returns its URI. */
+  private async putBatch(
+    kind: GlueJobKind,
+    requests: readonly (CurationRequest | SemanticRequest)[],
+    stop: AbortSignal,
+    label: string,
+  ): Promise<string> {
+    const location = this.requestLocation(kind, randomUUID());
+    const uri = `s3://${location.bucket}/${location.key}`;
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: location.bucket,
+          Key: location.key,
+          Body: JSON.stringify(glueBatchDocument(kind, requests)),
+          ContentType: 'application/json',
+        }),
+        { abortSignal: stop },
+      );
+    } catch (err) {
+      if (stop.aborted) throw err;
+      throw new JobFailedError(
+        `${label}: writing the batch document ${uri} failed: ${errorCode(err)}: ${errorMessage(err)}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    return uri;
+  }
+
+  private requestLocation(kind: GlueJobKind, id: string): S3Location {
+    const prefix = this.results.key === '' ? '' : `${this.results.key}/`;
+    return { bucket: this.results.bucket, key: `${prefix}${kind}/${JOB_BATCH_FOLDER}/${id}.json` };
   }
 
   /** `<resultsUri>/<kind>/<runId>.json`: where a job deployed as `glueJobResultUri` says writes its result. */
@@ -299,4 +379,9 @@ export class GlueJobRunner implements JobRunner {
 
 function refText(snapshot: SnapshotRef | null): string | null {
   return snapshot === null ? null : `${snapshot.id}@${snapshot.sequence}`;
+}
+
+/** The topics of a batch for messages: `topic a` or `topics a, b, c`. */
+function topicsText(topics: readonly string[]): string {
+  return topics.length === 1 ? `topic ${topics[0]}` : `topics ${topics.join(', ')}`;
 }

@@ -9,13 +9,20 @@ export { DynamoSchemaRegistry, type DynamoSchemaRegistryOptions } from './dynamo
 export { FirehoseSink, type FirehoseSinkOptions } from './firehose-sink.js';
 export { GlueIcebergSnapshots, type GlueIcebergSnapshotsOptions } from './glue-iceberg-snapshots.js';
 export {
+  type GlueBatchTopic,
   type GlueJobKind,
   GlueJobRunner,
   type GlueJobRunnerLogger,
   type GlueJobRunnerOptions,
+  glueBatchDocument,
   glueJobResultUri,
-  glueRunArguments,
 } from './glue-job-runner.js';
+export {
+  GLUE_TABLE_MAINTENANCE_DEFAULTS,
+  GlueTableMaintenance,
+  type GlueTableMaintenanceOptions,
+  glueMaintenanceBatch,
+} from './glue-table-maintenance.js';
 export { currentIcebergSnapshot, icebergRecordsAddedAfter } from './iceberg-metadata.js';
 export { KINESIS_LIMITS, KinesisSink, type KinesisSinkOptions } from './kinesis-sink.js';
 export { type QueueStats, QueueStatsSampler, type QueueStatsSamplerOptions } from './queue-stats-sampler.js';

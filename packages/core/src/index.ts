@@ -4,12 +4,15 @@ export {
   DEFAULT_METRIC_NAMESPACE,
   INGEST_METRICS,
   INGEST_SERVICE,
+  LAYER_DIMENSION,
   PIPELINE_METRICS,
   SERVICE_DIMENSION,
+  TABLE_HEALTH_METRICS,
   TOPIC_DIMENSION,
 } from './contracts/cloudwatch-metrics.js';
 export { type DataDirLayout, DEFAULT_DATA_DIR, dataDirLayout } from './contracts/data-dir.js';
 export { COMMON_ENV, DLQ_ENV, QUEUE_SERVICE_ENV, SCHEDULER_ENV } from './contracts/environment.js';
+export { JOB_BATCH_FOLDER } from './contracts/job-documents.js';
 export {
   type KeyAttribute,
   type KeyAttributeType,
@@ -54,6 +57,7 @@ export type { DriftEntry, DriftLog, DriftStatus } from './ports/drift-log.js';
 export type {
   CurationRequest,
   CurationResult,
+  JobOutcome,
   JobRunner,
   SemanticRequest,
   SemanticResult,
@@ -82,6 +86,18 @@ export type {
 export { type FailedRecord, FIREHOSE_LIMITS, type RecordSink, type SinkLimits } from './ports/record-sink.js';
 export type { SchemaRegistry } from './ports/schema-registry.js';
 export type { LakeSnapshots, Layer, PendingRecords, SnapshotRef } from './ports/snapshot.js';
+export {
+  type MaintainOptions,
+  TABLE_HEALTH_FIGURES,
+  TABLE_LAYERS,
+  type TableHealth,
+  type TableHealthFigure,
+  type TableHealthFigures,
+  type TableLayer,
+  type TableMaintenance,
+  type TableMaintenanceOutcome,
+  type TableMaintenanceStatus,
+} from './ports/table-maintenance.js';
 export {
   decodeRawRecord,
   type EncodedRecord,

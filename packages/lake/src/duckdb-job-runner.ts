@@ -1,6 +1,7 @@
 import type {
   CurationRequest,
   CurationResult,
+  JobOutcome,
   JobRunner,
   LakeSnapshots,
   Layer,
@@ -13,21 +14,21 @@ import type { DuckDbLake } from './duckdb-lake.js';
 
 /**
  * The local job runner: the scheduler's `JobRunner`, `LakeSnapshots` and `PendingRecords`
- * on the DuckDB lake (what Glue and the Iceberg metadata are in AWS). Jobs run in this
- * process, one at a time; the abort signal is checked before a job starts (a DuckDB
- * transaction is not interrupted half-way).
+ * on the DuckDB lake (what Glue and the Iceberg metadata are in AWS). A batch runs in this
+ * process, one topic after another, each topic's job in its own transaction: a topic that
+ * fails is rolled back alone and the others' results stand. The abort signal is checked
+ * before each topic (a DuckDB transaction is not interrupted half-way); topics not started
+ * when it aborts fail with its reason.
  */
 export class DuckDbJobRunner implements JobRunner, LakeSnapshots, PendingRecords {
   constructor(private readonly lake: DuckDbLake) {}
 
-  async runCuration(request: CurationRequest, signal?: AbortSignal): Promise<CurationResult> {
-    signal?.throwIfAborted();
-    return this.lake.runCuration(request.topic, request.from, request.to);
+  runCurations(requests: readonly CurationRequest[], signal?: AbortSignal): Promise<JobOutcome<CurationResult>[]> {
+    return eachTopic(requests, signal, (r) => this.lake.runCuration(r.topic, r.from, r.to));
   }
 
-  async runSemantic(request: SemanticRequest, signal?: AbortSignal): Promise<SemanticResult> {
-    signal?.throwIfAborted();
-    return this.lake.runSemantic(request.topic, request.from, request.to, request.schema);
+  runSemantics(requests: readonly SemanticRequest[], signal?: AbortSignal): Promise<JobOutcome<SemanticResult>[]> {
+    return eachTopic(requests, signal, (r) => this.lake.runSemantic(r.topic, r.from, r.to, r.schema));
   }
 
   current(topic: string, layer: Layer): Promise<SnapshotRef | null> {
@@ -37,4 +38,22 @@ export class DuckDbJobRunner implements JobRunner, LakeSnapshots, PendingRecords
   rawRecordsAfter(topic: string, after: SnapshotRef | null): Promise<number> {
     return this.lake.rawRecordsAfter(topic, after);
   }
+}
+
+async function eachTopic<Req extends { readonly topic: string }, Res>(
+  requests: readonly Req[],
+  signal: AbortSignal | undefined,
+  run: (request: Req) => Promise<Res>,
+): Promise<JobOutcome<Res>[]> {
+  const outcomes: JobOutcome<Res>[] = [];
+  for (const request of requests) {
+    const { topic } = request;
+    try {
+      signal?.throwIfAborted();
+      outcomes.push({ topic, ok: true, result: await run(request) });
+    } catch (err) {
+      outcomes.push({ topic, ok: false, error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  }
+  return outcomes;
 }

@@ -17,3 +17,9 @@ export {
   type MetricSpec,
   type Registry,
 } from './registry.js';
+export {
+  createTableHealthGauges,
+  recordTableHealth,
+  TABLE_HEALTH_GAUGES,
+  type TableHealthGauges,
+} from './table-health-metrics.js';

@@ -2,6 +2,7 @@ import type { LeanOpsConfig } from '@lean-ops/config';
 import { onceAsync, type Service, ServiceNotRunningError } from '@lean-ops/core';
 import type { LandingStatus } from '@lean-ops/lake';
 import { parseSchedulerOptions, type SchedulerOptions, schedulerOptionsOf } from './options.js';
+import type { TableHealthReading } from './run-history.js';
 import type { RunReport } from './run-state.js';
 import { Scheduler, type SchedulerDeps } from './scheduler.js';
 import { syncConfigSchemas } from './sync-schemas.js';
@@ -37,6 +38,8 @@ export interface SchedulerStatus {
   readonly recentRuns: Readonly<Record<string, readonly RunReport[]>>;
   /** Landed files not yet committed into RAW; 0 without a landing committer. */
   readonly landedFiles: number;
+  /** Per topic, the health of its tables after its latest maintenance; null before the first. */
+  readonly tableHealth: Readonly<Record<string, TableHealthReading | null>>;
 }
 
 /** The scheduler of the per-topic pipeline runs. */
@@ -75,9 +78,9 @@ export function composeSchedulerService(
     start() {
       if (closed) return Promise.reject(new ServiceNotRunningError('scheduler', 'closed'));
       starting ??= (async () => {
-        // A commit polls RAW at once: waiting for the watcher's next tick would add up to
-        // one poll interval of freshness, depending on how the two timers happen to line up.
-        landing?.start(() => void scheduler?.pollRaw());
+        // With the event trigger on, a commit polls RAW at once: waiting for the watcher's next
+        // tick would add up to one poll interval of freshness, as the two timers happen to line up.
+        landing?.start(options.rawPollSeconds > 0 ? () => void scheduler?.pollRaw() : undefined);
         await syncConfigSchemas(config.topics, deps.schemas, deps.logger);
         scheduler = await Scheduler.start(options, deps);
       })();
@@ -85,9 +88,10 @@ export function composeSchedulerService(
     },
     async status() {
       const s = running();
-      const [runs, recent, landed] = await Promise.all([
+      const [runs, recent, health, landed] = await Promise.all([
         s.runs.counts(),
         Promise.all(options.topics.map(async (topic) => [topic, await s.history.recent(topic, STATUS_RECENT_RUNS)])),
+        Promise.all(options.topics.map(async (topic) => [topic, await s.history.health(topic)])),
         landing?.status(),
       ]);
       return {
@@ -95,6 +99,7 @@ export function composeSchedulerService(
         queuedRuns: runs.queued,
         recentRuns: Object.fromEntries(recent),
         landedFiles: landed?.waitingFiles ?? 0,
+        tableHealth: Object.fromEntries(health),
       };
     },
     pollRaw: () => running().pollRaw(),

@@ -5,6 +5,7 @@ export {
   type SchedulerService,
   type SchedulerStatus,
 } from './compose-scheduler-service.js';
+export { JobBatcher, type JobBatcherOptions, type JobKind, JobWithdrawnError, type TopicJobs } from './job-batcher.js';
 export { type LocalEngine, localEngine } from './local-engine.js';
 export { LogNotifier } from './log-notifier.js';
 export {
@@ -16,10 +17,17 @@ export {
 export type { PipelineDeps } from './pipeline-deps.js';
 export { executeRun, nextStep, type RunHooks, type RunSettings } from './pipeline-run.js';
 export { createRedis } from './redis-client.js';
-export { RunHistory, type TopicRunSummary } from './run-history.js';
+export { RunHistory, type TableHealthReading, type TopicRunSummary } from './run-history.js';
 export { type RunJobData, RunQueue } from './run-queue.js';
 
-export { type CheckpointSet, initialRunState, type RunReport, type RunState } from './run-state.js';
+export {
+  type CheckpointSet,
+  initialRunState,
+  type MaintenanceResult,
+  type RunReport,
+  type RunState,
+  type TableMaintained,
+} from './run-state.js';
 export { RunStepError } from './run-step-error.js';
 export { Scheduler, type SchedulerDeps } from './scheduler.js';
 export type { SchedulerMetrics } from './scheduler-metrics.js';
@@ -28,6 +36,7 @@ export {
   readSchedulerEnvironment,
   type SchedulerEnvironment,
   schedulerEnvironmentSchema,
+  withSchedulerEnvironment,
 } from './service-environment.js';
 export { openStateStores, type StateStores } from './state-stores.js';
 export type { Outcome, StepName, Trigger } from './steps.js';

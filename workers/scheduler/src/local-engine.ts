@@ -1,19 +1,20 @@
 import type { LeanOpsConfig } from '@lean-ops/config';
 import { dataDirLayout } from '@lean-ops/core';
-import { DuckDbJobRunner, type DuckDbLake, LandingCommitter } from '@lean-ops/lake';
+import { DuckDbJobRunner, type DuckDbLake, DuckDbTableMaintenance, LandingCommitter } from '@lean-ops/lake';
 import type { Logger } from '@lean-ops/logger';
 import type { SchedulerAdapters } from './compose-scheduler-service.js';
 import { LogNotifier } from './log-notifier.js';
 
 /** The scheduler's engine on one machine: its adapters, `pending` always present. */
 export type LocalEngine = Pick<SchedulerAdapters, 'jobs' | 'snapshots' | 'notifier'> &
-  Required<Pick<SchedulerAdapters, 'pending' | 'landing'>>;
+  Required<Pick<SchedulerAdapters, 'pending' | 'landing' | 'maintenance'>>;
 
 /**
  * The scheduler's adapters over the local DuckDB lake: the lake runs the jobs and holds
  * the snapshots, notices go to the log, and a landing committer plays Firehose (this
  * process owns the lake, DuckDB has one writer): it commits the files the ingest
- * service's landing sink wrote into RAW. The caller opens and closes the lake.
+ * service's landing sink wrote into RAW; maintenance trims the snapshot log (checkpoint-aware)
+ * and compacts the lake's tables. The caller opens and closes the lake.
  */
 export function localEngine(
   lake: DuckDbLake,
@@ -26,6 +27,7 @@ export function localEngine(
     snapshots: runner,
     pending: runner,
     notifier: new LogNotifier(logger),
+    maintenance: new DuckDbTableMaintenance({ lake }),
     landing: new LandingCommitter({
       lake,
       landingDir: dataDirLayout(config.dataDir).landing,

@@ -6,7 +6,8 @@ export class LogNotifier implements Notifier {
   constructor(private readonly logger: Logger) {}
 
   async notify(notice: PipelineNotice): Promise<void> {
-    if (notice.kind === 'lag') return; // Prometheus gauges carry the lag locally
+    // Prometheus gauges carry the lag and the table health locally.
+    if (notice.kind === 'lag' || notice.kind === 'table_health') return;
     if (notice.kind === 'missing_schema') {
       this.logger.warn(
         { topic: notice.topic, notice: notice.kind },

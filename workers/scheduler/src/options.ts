@@ -7,19 +7,22 @@ import { z } from 'zod';
  * the topics), the timer and the backlog rule, plus the tuning of the config's `scheduler`
  * section (its defaults and rules are defined there, in packages/config).
  */
-export const schedulerOptionsSchema = schedulerTuningSchema.safeExtend({
-  /** Redis for BullMQ (ElastiCache in AWS: `rediss://…`). */
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
-  /** Topics to run; one job scheduler each. */
-  topics: z.array(z.string().regex(TOPIC_NAME_PATTERN)).min(1),
-  /**
-   * Timer trigger per topic; a deployment passes `thresholds.triggerIntervalSeconds`. The
-   * first tick comes at start-up (a catch-up run). 0 = no timer (event and manual triggers only).
-   */
-  triggerIntervalSeconds: z.number().nonnegative(),
-  /** `thresholds.backlogRecords`: semantic records written above which another run starts at once. */
-  backlogRecords: thresholdsSchema.shape.backlogRecords,
-});
+export const schedulerOptionsSchema = schedulerTuningSchema
+  .safeExtend({
+    /** Redis for BullMQ (ElastiCache in AWS: `rediss://…`). */
+    redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    /** Topics to run; one job scheduler each. */
+    topics: z.array(z.string().regex(TOPIC_NAME_PATTERN)).min(1),
+    /**
+     * Timer trigger per topic; a deployment passes `thresholds.triggerIntervalSeconds`. The
+     * first tick comes at start-up (a catch-up run). 0 = no timer (event and manual triggers only).
+     */
+    triggerIntervalSeconds: z.number().nonnegative(),
+    /** `thresholds.backlogRecords`: semantic records written above which another run starts at once. */
+    backlogRecords: thresholdsSchema.shape.backlogRecords,
+  })
+  // Every topic's run can wait in the same batch of lake jobs (see `concurrency`).
+  .transform((o) => ({ ...o, concurrency: o.concurrency ?? o.topics.length }));
 
 export type SchedulerOptionsInput = z.input<typeof schedulerOptionsSchema>;
 export type SchedulerOptions = z.output<typeof schedulerOptionsSchema>;

@@ -1,11 +1,22 @@
-import type { CheckpointStore, DriftLog, JobRunner, LakeSnapshots, Notifier, SchemaRegistry } from '@lean-ops/core';
+import type {
+  CheckpointStore,
+  DriftLog,
+  LakeSnapshots,
+  Notifier,
+  SchemaRegistry,
+  TableMaintenance,
+} from '@lean-ops/core';
+import type { TopicJobs } from './job-batcher.js';
 
 /** The ports a pipeline run uses: DynamoDB, Glue and CloudWatch in AWS; local stand-ins on a laptop. */
 export interface PipelineDeps {
   readonly checkpoints: CheckpointStore;
   readonly schemas: SchemaRegistry;
   readonly snapshots: LakeSnapshots;
-  readonly jobs: JobRunner;
+  /** The run's own topic's jobs; the scheduler batches them over the `JobRunner` (`JobBatcher`). */
+  readonly jobs: TopicJobs;
   readonly drift: DriftLog;
   readonly notifier: Notifier;
+  /** Maintains the topic's tables (MaintainTables); without it the maintenance trigger is off. */
+  readonly maintenance?: TableMaintenance;
 }

@@ -1,6 +1,6 @@
 import { isErrorNamed, type SnapshotRef } from '@lean-ops/core';
 import type { PipelineDeps } from './pipeline-deps.js';
-import type { CheckpointSet, RunState } from './run-state.js';
+import type { CheckpointSet, MaintenanceResult, RunState } from './run-state.js';
 import { RunStepError } from './run-step-error.js';
 import type { StepName } from './steps.js';
 
@@ -9,6 +9,11 @@ export interface RunHooks {
   readonly save: (state: RunState) => Promise<void>;
   /** Called with each completed step's duration (metrics, logs). */
   readonly onStep?: (step: StepName, ms: number) => void;
+  /**
+   * Asked once the run has its outcome: true claims the topic's pending maintenance request
+   * (`RunQueue.claimMaintenance`), and MaintainTables runs as the last step.
+   */
+  readonly claimMaintenance?: () => Promise<boolean>;
   readonly signal?: AbortSignal;
 }
 
@@ -21,7 +26,9 @@ type Patch = Partial<Omit<RunState, 'topic' | 'trigger' | 'started_at' | 'comple
 
 /** The step after the last completed one, or null once the run has an outcome. */
 export function nextStep(state: RunState): StepName | null {
-  if (state.outcome !== undefined) return null;
+  if (state.outcome !== undefined) {
+    return state.maintain && !state.completed.includes('MaintainTables') ? 'MaintainTables' : null;
+  }
   const last = state.completed.at(-1);
   switch (last) {
     case undefined:
@@ -60,7 +67,14 @@ export async function executeRun(
   hooks: RunHooks,
 ): Promise<RunState> {
   let state = start;
-  for (let step = nextStep(state); step !== null; step = nextStep(state)) {
+  for (let step = nextStep(state); ; step = nextStep(state)) {
+    if (step === null) {
+      // Claimed and saved before the step, so a resumed run maintains once and claims no other request.
+      if (state.maintain !== undefined || !hooks.claimMaintenance || !(await hooks.claimMaintenance())) break;
+      state = { ...state, maintain: true };
+      await hooks.save(state);
+      continue;
+    }
     hooks.signal?.throwIfAborted();
     const began = performance.now();
     let patch: Patch;
@@ -157,6 +171,8 @@ async function runStep(
       await advanceOnce(deps, topic, 'semantic', cps().semantic_checkpoint, to);
       return {};
     }
+    case 'MaintainTables':
+      return { maintenance: await maintainTables(deps, topic, signal) };
     case 'CheckBacklogThreshold': {
       const written = required(state.semantic, 'semantic result', topic).records_written;
       return { outcome: 'FullPipelineSuccess', again: written > settings.backlogRecords };
@@ -182,5 +198,35 @@ async function advanceOnce(
     if (!isErrorNamed(err, 'CheckpointConflictError')) throw err;
     const stored = (await deps.checkpoints.get(topic))[name];
     if (stored?.id !== next.id || stored.sequence !== next.sequence) throw err;
+  }
+}
+
+/**
+ * Maintains the topic's tables with the checkpoints as they are now (they only move
+ * forward, so they protect no less than any earlier reading). An engine error is the
+ * step's result, not the run's failure: the data steps are done and the next maintenance
+ * request tries again; only an abort (the scheduler closing) is thrown, to resume here.
+ */
+async function maintainTables(
+  deps: PipelineDeps,
+  topic: string,
+  signal: AbortSignal | undefined,
+): Promise<MaintenanceResult> {
+  if (!deps.maintenance) return { tables: [], error: 'no maintenance engine' };
+  try {
+    const checkpoints = await deps.checkpoints.get(topic);
+    const outcomes = await deps.maintenance.maintain(topic, checkpoints, signal ? { signal } : {});
+    return {
+      tables: outcomes.map((o) => ({
+        layer: o.layer,
+        table: o.table,
+        status: o.status,
+        after: o.after,
+        ...(o.error !== undefined && { error: o.error }),
+      })),
+    };
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return { tables: [], error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
   }
 }

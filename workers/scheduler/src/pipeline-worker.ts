@@ -1,5 +1,6 @@
+import { isErrorNamed } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SchedulerOptions } from './options.js';
 import type { PipelineDeps } from './pipeline-deps.js';
@@ -7,8 +8,8 @@ import { executeRun } from './pipeline-run.js';
 import type { RunHistory } from './run-history.js';
 import { RUN_QUEUE_NAME, type RunJobData, type RunQueue } from './run-queue.js';
 import { failedReportOf, reportOf } from './run-report.js';
-import { initialRunState, type RunReport, type RunState } from './run-state.js';
-import type { SchedulerMetrics } from './scheduler-metrics.js';
+import { initialRunState, type MaintenanceResult, type RunReport, type RunState } from './run-state.js';
+import { type SchedulerMetrics, tableHealthOf } from './scheduler-metrics.js';
 
 export interface PipelineWorkerOptions {
   readonly connection: Redis;
@@ -25,10 +26,27 @@ export interface PipelineWorkerOptions {
 /**
  * Processes run jobs: executes (or resumes) the run's steps, saving the state in the job
  * after each one, records the outcome, and requests the next run at once when the
- * backlog threshold says so. A run whose attempts are used up is recorded as Failed.
+ * backlog threshold says so. A run whose attempts are used up is recorded as Failed. A run
+ * withdrawn from its job batch by the closing scheduler goes back to the queue without
+ * spending an attempt, to resume from that step.
  */
 export function createPipelineWorker(options: PipelineWorkerOptions): Worker<RunJobData, RunReport> {
   const { settings, deps, runs, history, metrics, logger } = options;
+  /** The health after a maintenance: gauges, the status page's reading, the notifier (CloudWatch in AWS). */
+  const publishMaintenance = async (topic: string, result: MaintenanceResult, at: string): Promise<void> => {
+    metrics.observeMaintenance(topic, result);
+    const tables = tableHealthOf(topic, result);
+    const retry = result.tables.filter((t) => t.status === 'retry_later').map((t) => t.layer);
+    if (result.error !== undefined) logger.error({ topic, err: result.error }, `maintenance of ${topic} failed`);
+    else if (retry.length > 0)
+      logger.info({ topic, retry }, `maintenance of ${topic}: retried at the next maintenance`);
+    if (tables.length === 0) return;
+    await history.recordHealth(topic, tables, at);
+    await deps.notifier
+      .notify({ kind: 'table_health', topic, tables })
+      .catch((err: unknown) => logger.warn({ topic, err: (err as Error).message }, 'table health notice failed'));
+  };
+
   const finish = async (report: RunReport): Promise<void> => {
     metrics.observeRun(report);
     await history.record(report);
@@ -37,7 +55,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
     log({ run: report }, `run of ${report.topic}: ${report.outcome}`);
   };
 
-  const processor = async (job: Job<RunJobData, RunReport>, _token?: string, signal?: AbortSignal) => {
+  const processor = async (job: Job<RunJobData, RunReport>, token?: string, signal?: AbortSignal) => {
     const { topic, trigger } = job.data;
     if (!settings.topics.includes(topic)) throw new UnrecoverableError(`topic ${topic} is not configured`);
     const resumed = job.data.state;
@@ -50,12 +68,19 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
           metrics.observeStep(step, ms);
           logger.debug({ topic, step, ms }, `${topic}: ${step} done`);
         },
+        ...(deps.maintenance && { claimMaintenance: () => runs.claimMaintenance(topic) }),
         ...(signal && { signal }),
       });
       const report = reportOf(end, new Date());
+      if (end.maintenance) await publishMaintenance(topic, end.maintenance, report.finished_at);
       await finish(report);
       if (end.again) await runs.requestRun(topic, 'backlog');
       return report;
+    } catch (err) {
+      if (!isErrorNamed((err as Error)?.cause, 'JobWithdrawnError')) throw err;
+      logger.info({ topic, err: (err as Error).message }, `run of ${topic} put back: the scheduler is closing`);
+      await job.moveToWait(token);
+      throw new WaitingError();
     } finally {
       metrics.activeRuns.dec();
     }

@@ -1,3 +1,4 @@
+import type { TableHealth } from '@lean-ops/core';
 import type { Redis } from 'ioredis';
 import type { RunReport } from './run-state.js';
 
@@ -9,6 +10,13 @@ export interface TopicRunSummary {
   readonly last_success_at: string | null;
   /** When semantic last caught up with curated (basis of the semantic lag). */
   readonly caught_up_at: string | null;
+}
+
+/** The health of a topic's tables after its latest maintenance (the status page). */
+export interface TableHealthReading {
+  /** When the maintenance ended (ISO-8601). */
+  readonly at: string;
+  readonly tables: readonly TableHealth[];
 }
 
 /** Recent run reports per topic, kept in Redis next to the queue (a capped list). */
@@ -48,6 +56,17 @@ export class RunHistory {
   async recent(topic: string, limit = this.length): Promise<RunReport[]> {
     const items = await this.redis.lrange(this.listKey(topic), 0, limit - 1);
     return items.map((item) => JSON.parse(item) as RunReport);
+  }
+
+  /** Keeps the health of the topic's tables from its latest maintenance, with when it was read. */
+  async recordHealth(topic: string, tables: readonly TableHealth[], at: string): Promise<void> {
+    await this.redis.set(`${this.prefix}:health:${topic}`, JSON.stringify({ at, tables }));
+  }
+
+  /** The health of the latest maintenance, or null before the first. */
+  async health(topic: string): Promise<TableHealthReading | null> {
+    const item = await this.redis.get(`${this.prefix}:health:${topic}`);
+    return item === null ? null : (JSON.parse(item) as TableHealthReading);
   }
 
   async summary(topic: string): Promise<TopicRunSummary> {

@@ -56,6 +56,26 @@ export class RunQueue {
     return job.id;
   }
 
+  /**
+   * Asks for a maintenance of `topic`'s tables: it marks the topic and requests a run. The
+   * next run of the topic that ends its data steps claims the mark and maintains the tables
+   * as its last step, so maintenance never runs beside the topic's curation or semantic job
+   * (one run per topic is active), whichever request BullMQ's deduplication kept.
+   */
+  async requestMaintenance(topic: string): Promise<string | undefined> {
+    await this.options.connection.set(this.maintenanceKey(topic), new Date().toISOString());
+    return this.requestRun(topic, 'maintenance');
+  }
+
+  /** True once per mark: the caller (a run of `topic`) maintains the tables. */
+  async claimMaintenance(topic: string): Promise<boolean> {
+    return (await this.options.connection.del(this.maintenanceKey(topic))) === 1;
+  }
+
+  private maintenanceKey(topic: string): string {
+    return `${this.options.prefix}:maintain:${topic}`;
+  }
+
   /** Runs executing now (`active`) and waiting for their turn or a retry (`queued`). */
   async counts(): Promise<{ active: number; queued: number }> {
     const counts = await this.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');

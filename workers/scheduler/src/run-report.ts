@@ -1,4 +1,5 @@
-import type { RunReport, RunState } from './run-state.js';
+import type { TableMaintenanceStatus } from '@lean-ops/core';
+import type { MaintenanceResult, RunReport, RunState } from './run-state.js';
 import { RunStepError } from './run-step-error.js';
 
 /** The report of a run that reached an outcome. */
@@ -18,7 +19,14 @@ export function reportOf(state: RunState, finishedAt: Date): RunReport {
     }),
     ...(state.new_drift?.length ? { new_drift: state.new_drift } : {}),
     ...(state.again !== undefined && { again: state.again }),
+    ...(state.maintenance && { maintenance: maintenanceReportOf(state.maintenance) }),
   };
+}
+
+function maintenanceReportOf(result: MaintenanceResult): NonNullable<RunReport['maintenance']> {
+  const tables: Partial<Record<TableMaintenanceStatus, number>> = {};
+  for (const t of result.tables) tables[t.status] = (tables[t.status] ?? 0) + 1;
+  return { tables, ...(result.error !== undefined && { error: result.error }) };
 }
 
 /** The report of a run whose attempts are used up: the failing step and its error. */

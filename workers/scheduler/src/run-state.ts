@@ -1,4 +1,12 @@
-import type { CurationResult, SemanticResult, SemanticSchema, SnapshotRef } from '@lean-ops/core';
+import type {
+  CurationResult,
+  SemanticResult,
+  SemanticSchema,
+  SnapshotRef,
+  TableHealthFigures,
+  TableLayer,
+  TableMaintenanceStatus,
+} from '@lean-ops/core';
 import type { Outcome, StepName, Trigger } from './steps.js';
 
 /** What GetAllCheckpoints read, in one call (contract §6.1). */
@@ -8,6 +16,21 @@ export interface CheckpointSet {
   readonly semantic_checkpoint: SnapshotRef | null;
   /** The topic's latest semantic schema; null = no schema registered. */
   readonly schema: SemanticSchema | null;
+}
+
+/** One table's maintenance in a run: its status and health after (`TableMaintenanceOutcome`, trimmed). */
+export interface TableMaintained {
+  readonly layer: TableLayer;
+  readonly table: string;
+  readonly status: TableMaintenanceStatus;
+  readonly after: TableHealthFigures | null;
+  readonly error?: string;
+}
+
+/** What the MaintainTables step did: per table, or the engine's error (no table then). */
+export interface MaintenanceResult {
+  readonly tables: readonly TableMaintained[];
+  readonly error?: string;
 }
 
 /**
@@ -32,6 +55,9 @@ export interface RunState {
   readonly outcome?: Outcome;
   /** True when the backlog threshold asks for another run at once. */
   readonly again?: boolean;
+  /** The run claimed a maintenance request: MaintainTables follows the outcome. */
+  readonly maintain?: boolean;
+  readonly maintenance?: MaintenanceResult;
 }
 
 /** A finished run, as recorded in the run history and the job's return value. */
@@ -48,6 +74,11 @@ export interface RunReport {
   readonly new_drift?: readonly string[];
   /** Another run was requested at once (backlog threshold). */
   readonly again?: boolean;
+  /** Tables maintained after the outcome, by status; `error` when the engine failed as a whole. */
+  readonly maintenance?: {
+    readonly tables: Readonly<Partial<Record<TableMaintenanceStatus, number>>>;
+    readonly error?: string;
+  };
   /** Set when `outcome` is `Failed`. */
   readonly failed_step?: StepName;
   readonly error?: { readonly name: string; readonly message: string };

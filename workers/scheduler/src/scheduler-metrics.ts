@@ -1,5 +1,17 @@
-import { type Counter, counter, type Gauge, gauge, type Histogram, histogram, type Registry } from '@lean-ops/metrics';
-import type { RunReport } from './run-state.js';
+import type { TableHealth } from '@lean-ops/core';
+import {
+  type Counter,
+  counter,
+  createTableHealthGauges,
+  type Gauge,
+  gauge,
+  type Histogram,
+  histogram,
+  type Registry,
+  recordTableHealth,
+  type TableHealthGauges,
+} from '@lean-ops/metrics';
+import type { MaintenanceResult, RunReport } from './run-state.js';
 import type { StepName } from './steps.js';
 
 /** The scheduler's Prometheus metrics (docs/scheduler.md lists them). */
@@ -16,8 +28,16 @@ export interface SchedulerMetrics {
   readonly driftEntries: Counter<'topic'>;
   readonly missingSchema: Counter<'topic'>;
   readonly activeRuns: Gauge;
+  readonly jobBatchTopics: Histogram<'job'>;
+  readonly tableMaintenance: Counter<'topic' | 'layer' | 'status'>;
+  /** The `leanops_table_*` gauges, set from each maintenance's `after` figures. */
+  readonly tableHealth: TableHealthGauges;
   observeStep(step: StepName, ms: number): void;
   observeRun(report: RunReport): void;
+  /** One engine run of lake jobs (one Glue job run in AWS) started for `topics` topics. */
+  observeJobBatch(job: 'curation' | 'semantic', topics: number): void;
+  /** Counts each table's maintenance by status (`layer` "all" for an engine error) and sets its health gauges. */
+  observeMaintenance(topic: string, result: MaintenanceResult): void;
 }
 
 const JOB_SECONDS = [0.05, 0.25, 1, 5, 15, 60, 300, 900, 1800, 3600];
@@ -31,7 +51,7 @@ export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
     }),
     runTriggers: counter(registry, {
       name: 'scheduler_run_requests_total',
-      help: 'Runs requested, by topic and trigger (schedule, raw-advanced, manual, backlog); duplicates are merged.',
+      help: 'Runs requested, by topic and trigger (schedule, raw-advanced, manual, backlog, maintenance); duplicates are merged.',
       labelNames: ['topic', 'trigger'] as const,
     }),
     stepDuration: histogram(registry, {
@@ -82,6 +102,18 @@ export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
       labelNames: ['topic'] as const,
     }),
     activeRuns: gauge(registry, { name: 'scheduler_active_runs', help: 'Runs being processed by this scheduler.' }),
+    jobBatchTopics: histogram(registry, {
+      name: 'scheduler_job_batch_topics',
+      help: 'Topics per lake-job run (one Glue job run each in AWS), by job (curation, semantic); the count is the number of runs.',
+      labelNames: ['job'] as const,
+      buckets: [1, 2, 5, 10, 20, 50, 100],
+    }),
+    tableMaintenance: counter(registry, {
+      name: 'scheduler_table_maintenance_total',
+      help: 'Table maintenances, by topic, layer and status (done, dry_run, retry_later: a concurrent writer won, retried at the next maintenance; skipped: no table yet; failed; layer "all": the engine failed).',
+      labelNames: ['topic', 'layer', 'status'] as const,
+    }),
+    tableHealth: createTableHealthGauges(registry),
   };
   return {
     ...m,
@@ -102,5 +134,23 @@ export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
       if (report.outcome === 'CurationOnlySuccess') m.missingSchema.inc({ topic });
       if (report.outcome !== 'Failed') m.lastSuccess.set({ topic }, Date.parse(report.finished_at) / 1000);
     },
+    observeJobBatch(job, topics) {
+      m.jobBatchTopics.observe({ job }, topics);
+    },
+    observeMaintenance(topic, result) {
+      if (result.error !== undefined) m.tableMaintenance.inc({ topic, layer: 'all', status: 'failed' });
+      for (const t of result.tables) m.tableMaintenance.inc({ topic, layer: t.layer, status: t.status });
+      recordTableHealth(m.tableHealth, tableHealthOf(topic, result));
+    },
   };
+}
+
+/**
+ * The readings of a maintenance result (`after` figures), as the health gauges and notices
+ * take them: a table not yet created reads null; a failed table without a reading is left out.
+ */
+export function tableHealthOf(topic: string, result: MaintenanceResult): TableHealth[] {
+  return result.tables
+    .filter((t) => t.after !== null || t.status === 'skipped')
+    .map(({ layer, table, after }) => ({ topic, layer, table, figures: after }));
 }

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
-import { CloudWatchNotifier, GlueIcebergSnapshots, GlueJobRunner } from '@lean-ops/aws';
+import { CloudWatchNotifier, GlueIcebergSnapshots, GlueJobRunner, GlueTableMaintenance } from '@lean-ops/aws';
 import type { LeanOpsConfig } from '@lean-ops/config';
 import { dataDirLayout, onceAsync } from '@lean-ops/core';
 import { DuckDbLake } from '@lean-ops/lake';
@@ -9,7 +9,7 @@ import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
 import { composeSchedulerService, type SchedulerAdapters, type SchedulerService } from './compose-scheduler-service.js';
 import { localEngine } from './local-engine.js';
-import type { SchedulerEnvironment } from './service-environment.js';
+import { type SchedulerEnvironment, withSchedulerEnvironment } from './service-environment.js';
 import { openStateStores } from './state-stores.js';
 
 /** The scheduler as `lean-ops scheduler` runs it: the service and its metrics endpoint. */
@@ -22,7 +22,7 @@ export interface RunningSchedulerService {
 
 /** The engine's adapters and what releases them once the service closed. */
 interface Engine {
-  readonly adapters: Pick<SchedulerAdapters, 'jobs' | 'snapshots' | 'pending' | 'notifier' | 'landing'>;
+  readonly adapters: Pick<SchedulerAdapters, 'jobs' | 'snapshots' | 'pending' | 'notifier' | 'landing' | 'maintenance'>;
   close(): Promise<void>;
 }
 
@@ -57,6 +57,15 @@ async function openEngine(config: LeanOpsConfig, env: SchedulerEnvironment, logg
       }),
       snapshots,
       pending: snapshots,
+      ...(env.glueMaintenanceJob && {
+        maintenance: new GlueTableMaintenance({
+          glue,
+          s3,
+          jobName: env.glueMaintenanceJob,
+          resultsUri: required(env.jobResultsUri),
+          logger,
+        }),
+      }),
       notifier: new CloudWatchNotifier({ client: cloudwatch, namespace: env.cloudwatchNamespace }),
     },
     close: async () => {
@@ -85,7 +94,7 @@ export async function startSchedulerService(
   try {
     const registry = createRegistry({ defaultLabels: { service: 'scheduler' } });
     createBaseMetrics(registry, 'scheduler', version);
-    service = composeSchedulerService(config, env.redisUrl, {
+    service = composeSchedulerService(withSchedulerEnvironment(config, env), env.redisUrl, {
       checkpoints: state.checkpoints,
       schemas: state.schemas,
       drift: state.drift,

@@ -1,8 +1,9 @@
-import { finishesWithin, onceAsync, type PendingRecords } from '@lean-ops/core';
+import { finishesWithin, type JobRunner, onceAsync, type PendingRecords } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import type { Registry } from '@lean-ops/metrics';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { JobBatcher } from './job-batcher.js';
 import { parseSchedulerOptions, type SchedulerOptions, type SchedulerOptionsInput } from './options.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { createPipelineWorker } from './pipeline-worker.js';
@@ -15,7 +16,9 @@ import { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metri
 import type { Trigger } from './steps.js';
 import { TimerTriggers } from './timer-triggers.js';
 
-export interface SchedulerDeps extends PipelineDeps {
+export interface SchedulerDeps extends Omit<PipelineDeps, 'jobs'> {
+  /** The engine; the runs' job calls reach it in batches (`scheduler.jobGatherMs`, `jobMinIntervalSeconds`). */
+  readonly jobs: JobRunner;
   readonly registry: Registry;
   readonly logger: Logger;
   /** Feeds the curation-pending gauge; without it the gauge stays unset. */
@@ -25,9 +28,12 @@ export interface SchedulerDeps extends PipelineDeps {
 
 /**
  * The BullMQ scheduler of the per-topic pipeline runs: timer and RAW-advanced triggers,
+ * a maintenance trigger that has a run of the topic maintain its tables after its data steps,
  * one run per topic at a time (plus one queued), runs of contract §6 resumable step by
- * step, a run history and metrics. `close()` is idempotent and waits for active runs up
- * to the shutdown budget; runs still active then are resumed by the next scheduler.
+ * step, their lake jobs batched across topics (`JobBatcher`), a run history and metrics.
+ * `close()` is idempotent: it withdraws the runs waiting for a batch (they resume from
+ * that step in the next scheduler) and waits for active runs up to the shutdown budget;
+ * runs still active then are resumed by the next scheduler.
  */
 export class Scheduler {
   readonly metrics: SchedulerMetrics;
@@ -35,7 +41,9 @@ export class Scheduler {
   readonly runs: RunQueue;
   private readonly worker: Worker<RunJobData, RunReport>;
   private readonly triggers: TimerTriggers;
+  private readonly maintenanceTriggers: TimerTriggers;
   private readonly watcher: RawWatcher;
+  private readonly jobs: JobBatcher;
 
   private constructor(
     readonly options: SchedulerOptions,
@@ -52,10 +60,18 @@ export class Scheduler {
       requests: this.metrics.runTriggers,
     });
     this.history = new RunHistory(queueConn, options.prefix, options.historyLength);
+    this.jobs = new JobBatcher(deps.jobs, {
+      gatherMs: options.jobGatherMs,
+      minIntervalMs: options.jobMinIntervalSeconds * 1000,
+      onBatch: (kind, topics) => {
+        this.metrics.observeJobBatch(kind, topics.length);
+        deps.logger.info({ job: kind, topics }, `${kind} job run started for ${topics.length} topic(s)`);
+      },
+    });
     this.worker = createPipelineWorker({
       connection: workerConn,
       settings: options,
-      deps,
+      deps: { ...deps, jobs: this.jobs },
       runs: this.runs,
       history: this.history,
       metrics: this.metrics,
@@ -63,6 +79,13 @@ export class Scheduler {
       ...(deps.onReport && { onReport: deps.onReport }),
     });
     this.triggers = new TimerTriggers({
+      connection: triggerConn,
+      prefix: options.prefix,
+      runs: this.runs,
+      logger: deps.logger,
+    });
+    this.maintenanceTriggers = new TimerTriggers({
+      kind: 'maintenance',
       connection: triggerConn,
       prefix: options.prefix,
       runs: this.runs,
@@ -91,8 +114,12 @@ export class Scheduler {
     const scheduler = new Scheduler(options, deps, connections);
     try {
       await scheduler.triggers.upsert(options.topics, options.triggerIntervalSeconds * 1000);
+      // Without a maintenance engine the upsert removes the maintenance timers a previous start left.
+      const maintenanceMs = deps.maintenance ? options.maintenanceIntervalSeconds * 1000 : 0;
+      await scheduler.maintenanceTriggers.upsert(options.topics, maintenanceMs);
       void scheduler.worker.run();
       scheduler.triggers.start();
+      scheduler.maintenanceTriggers.start();
       scheduler.watcher.start();
     } catch (err) {
       await scheduler.close();
@@ -112,6 +139,16 @@ export class Scheduler {
     return this.triggers.list();
   }
 
+  /** Asks for a maintenance of the topic's tables now, run after its data steps by a run of the topic. */
+  requestMaintenance(topic: string): Promise<string | undefined> {
+    return this.runs.requestMaintenance(topic);
+  }
+
+  /** The maintenance triggers in Redis (one job scheduler per topic; none without a maintenance engine). */
+  maintenanceTimers(): Promise<string[]> {
+    return this.maintenanceTriggers.list();
+  }
+
   /** One RAW poll now, outside the interval (tests, `--until-idle`). */
   pollRaw(): Promise<void> {
     return this.watcher.pollOnce();
@@ -121,7 +158,11 @@ export class Scheduler {
   readonly close: () => Promise<void> = onceAsync(async () => {
     await this.watcher.close();
     await this.triggers.close();
-    if (!(await finishesWithin(this.worker.close(), this.options.shutdownBudgetMs))) {
+    await this.maintenanceTriggers.close();
+    // Runs waiting for a batch leave it at once (not held by the minimum interval); runs
+    // inside a started batch finish within the budget.
+    const batches = this.jobs.close();
+    if (!(await finishesWithin(Promise.all([this.worker.close(), batches]), this.options.shutdownBudgetMs))) {
       this.deps.logger.warn('shutdown budget spent: active runs resume from their last step in the next scheduler');
       await this.worker.close(true);
     }

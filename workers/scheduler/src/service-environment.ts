@@ -1,4 +1,4 @@
-import { readEnvironment } from '@lean-ops/config';
+import { type LeanOpsConfig, readEnvironment, schedulerTuningSchema } from '@lean-ops/config';
 import { ConfigError, DEFAULT_METRIC_NAMESPACE, SCHEDULER_ENV } from '@lean-ops/core';
 import { z } from 'zod';
 
@@ -31,6 +31,18 @@ export const schedulerEnvironmentSchema = z.strictObject({
   semanticDatabase: z.string().min(1).optional(),
   /** CloudWatch namespace of the drift, missing-schema and lag metrics. @defaultValue "LeanOps" */
   cloudwatchNamespace: z.string().min(1).default(DEFAULT_METRIC_NAMESPACE),
+  /**
+   * The stage's minimum interval between lake-job runs of one kind; when set it wins over
+   * the config file's `scheduler.jobMinIntervalSeconds` (same rule).
+   */
+  jobMinIntervalSeconds: z.coerce.number().pipe(schedulerTuningSchema.shape.jobMinIntervalSeconds.unwrap()).optional(),
+  /** The Glue maintenance job (`jobs/glue/maintenance_job.py`); with the Glue runner, maintenance runs when it is set. */
+  glueMaintenanceJob: z.string().min(1).optional(),
+  /** The stage's table maintenance interval; when set it wins over `scheduler.maintenanceIntervalSeconds` (same rule). */
+  maintenanceIntervalSeconds: z.coerce
+    .number()
+    .pipe(schedulerTuningSchema.shape.maintenanceIntervalSeconds.unwrap())
+    .optional(),
   region: z.string().default('us-east-1'),
 });
 
@@ -64,4 +76,21 @@ export function readSchedulerEnvironment(
     }
   }
   return parsed;
+}
+
+/** The config with the deployment's settings that win over the file's (`jobMinIntervalSeconds`, `maintenanceIntervalSeconds`). */
+export function withSchedulerEnvironment<C extends Pick<LeanOpsConfig, 'scheduler'>>(
+  config: C,
+  env: Pick<SchedulerEnvironment, 'jobMinIntervalSeconds' | 'maintenanceIntervalSeconds'>,
+): C {
+  const { jobMinIntervalSeconds, maintenanceIntervalSeconds } = env;
+  if (jobMinIntervalSeconds === undefined && maintenanceIntervalSeconds === undefined) return config;
+  return {
+    ...config,
+    scheduler: {
+      ...config.scheduler,
+      ...(jobMinIntervalSeconds !== undefined && { jobMinIntervalSeconds }),
+      ...(maintenanceIntervalSeconds !== undefined && { maintenanceIntervalSeconds }),
+    },
+  };
 }

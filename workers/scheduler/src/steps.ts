@@ -10,6 +10,7 @@ export const STEPS = [
   'RunSemanticJob',
   'UpdateSemanticCheckpoint',
   'CheckBacklogThreshold',
+  'MaintainTables',
 ] as const;
 
 export type StepName = (typeof STEPS)[number];
@@ -26,5 +27,5 @@ export const OUTCOMES = [
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** What started a run. */
-export const TRIGGERS = ['schedule', 'raw-advanced', 'manual', 'backlog'] as const;
+export const TRIGGERS = ['schedule', 'raw-advanced', 'manual', 'backlog', 'maintenance'] as const;
 export type Trigger = (typeof TRIGGERS)[number];

@@ -3,36 +3,51 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunQueue } from './run-queue.js';
 
-const TRIGGER_QUEUE_NAME = 'triggers';
-const schedulerId = (topic: string): string => `schedule:${topic}`;
+/**
+ * What a tick asks for: a run (`schedule`, queue `triggers`) or a maintenance of the
+ * topic's tables (`maintenance`, queue `maintenance-triggers`, `RunQueue.requestMaintenance`).
+ */
+export type TimerKind = 'schedule' | 'maintenance';
+
+const QUEUE_NAMES: Readonly<Record<TimerKind, string>> = {
+  schedule: 'triggers',
+  maintenance: 'maintenance-triggers',
+};
 
 interface TickData {
   readonly topic: string;
 }
 
 /**
- * The timer trigger: one BullMQ job scheduler per topic on a queue of its own, whose ticks
- * only ask the run queue for a run (so timer, event and manual triggers share one
- * deduplication). Upserted from this one place at start-up: concurrent upserts have
+ * A timer trigger: one BullMQ job scheduler per topic on a queue of its own (one queue per
+ * kind), whose ticks only ask the run queue for a run or a maintenance (so every trigger
+ * shares the per-topic deduplication). Upserted from this one place at start-up: concurrent upserts have
  * produced duplicate or stopped schedulers (BullMQ #3085, #3272).
  */
 export class TimerTriggers {
   private readonly queue: Queue<TickData>;
   private readonly worker: Worker<TickData>;
+  private readonly schedulerId: (topic: string) => string;
 
   constructor(
     private readonly options: {
+      /** @defaultValue "schedule" */
+      readonly kind?: TimerKind;
       readonly connection: Redis;
       readonly prefix: string;
       readonly runs: RunQueue;
       readonly logger: Logger;
     },
   ) {
-    this.queue = new Queue<TickData>(TRIGGER_QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
+    const kind = options.kind ?? 'schedule';
+    this.schedulerId = (topic) => `${kind}:${topic}`;
+    const name = QUEUE_NAMES[kind];
+    this.queue = new Queue<TickData>(name, { connection: options.connection, prefix: options.prefix });
     this.worker = new Worker<TickData>(
-      TRIGGER_QUEUE_NAME,
+      name,
       async (job) => {
-        await options.runs.requestRun(job.data.topic, 'schedule');
+        if (kind === 'maintenance') await options.runs.requestMaintenance(job.data.topic);
+        else await options.runs.requestRun(job.data.topic, 'schedule');
       },
       { connection: options.connection, prefix: options.prefix, autorun: false, concurrency: 4 },
     );
@@ -44,21 +59,21 @@ export class TimerTriggers {
    * stale ones (topics no longer configured).
    */
   async upsert(topics: readonly string[], everyMs: number): Promise<void> {
-    const wanted = new Set(everyMs > 0 ? topics.map(schedulerId) : []);
+    const wanted = new Set(everyMs > 0 ? topics.map(this.schedulerId) : []);
     for (const existing of await this.queue.getJobSchedulers(0, -1)) {
       if (!wanted.has(existing.key)) await this.queue.removeJobScheduler(existing.key);
     }
     for (const topic of everyMs > 0 ? topics : []) {
       await this.queue.upsertJobScheduler(
-        schedulerId(topic),
+        this.schedulerId(topic),
         { every: everyMs },
         { name: 'tick', data: { topic }, opts: { removeOnComplete: true, removeOnFail: 100 } },
       );
     }
-    this.options.logger.info({ topics, every_ms: everyMs }, 'timer triggers upserted');
+    this.options.logger.info({ topics, every_ms: everyMs }, `${this.options.kind ?? 'schedule'} timers upserted`);
   }
 
-  /** The job scheduler ids, e.g. `schedule:sensors`. */
+  /** The job scheduler ids, e.g. `schedule:sensors`, `maintenance:sensors`. */
   async list(): Promise<string[]> {
     return (await this.queue.getJobSchedulers(0, -1)).map((s) => s.key).sort();
   }

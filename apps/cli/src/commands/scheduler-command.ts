@@ -16,7 +16,8 @@ export function registerSchedulerCommand(program: Command): void {
       'after',
       '\nState: DynamoDB tables LEAN_OPS_CHECKPOINTS_TABLE, LEAN_OPS_SCHEMAS_TABLE, LEAN_OPS_DRIFT_TABLE.\n' +
         'Glue: LEAN_OPS_GLUE_CURATION_JOB, LEAN_OPS_GLUE_SEMANTIC_JOB, LEAN_OPS_JOB_RESULTS_URI, LEAN_OPS_RAW_DATABASE,\n' +
-        'LEAN_OPS_CURATED_DATABASE, LEAN_OPS_SEMANTIC_DATABASE; notifications to CloudWatch LEAN_OPS_CLOUDWATCH_NAMESPACE.\n' +
+        'LEAN_OPS_CURATED_DATABASE, LEAN_OPS_SEMANTIC_DATABASE, LEAN_OPS_GLUE_MAINTENANCE_JOB (table maintenance);\n' +
+        'notifications to CloudWatch LEAN_OPS_CLOUDWATCH_NAMESPACE.\n' +
         'Tuning: the "scheduler" section of the config file. SIGTERM/SIGINT: active runs get the shutdown budget,\n' +
         'then resume from their last completed step in the next scheduler.',
     )

@@ -28,9 +28,22 @@ function topic(name: string, tick: number, overrides: Partial<TopicStatus>): Top
     curation_pending: 60,
     last_runs: [],
     drift: [],
+    table_health: null,
     ...overrides,
   };
 }
+
+const figures = (dataFiles: number, snapshots: number, oldest: number) => ({
+  data_files: dataFiles,
+  small_files: 2,
+  avg_file_bytes: 1024,
+  data_bytes: dataFiles * 1024,
+  delete_files: 0,
+  snapshots,
+  oldest_snapshot_age_seconds: oldest,
+  manifests: 0,
+  metadata_files: 0,
+});
 
 const run = (name: string, outcome: RunReport['outcome'], extra: Partial<RunReport> = {}): RunReport => ({
   topic: name,
@@ -75,6 +88,13 @@ export function devStatus(tick: number): DevStatus {
           }),
         ],
         drift: [{ topic: 'sensors', column: 'pressure', first_seen: iso(-60_000), status: 'pending' }],
+        table_health: {
+          at: iso(-30_000),
+          tables: [
+            { topic: 'sensors', layer: 'raw', table: 'raw.sensors', figures: figures(1200, 3, 4000) },
+            { topic: 'sensors', layer: 'semantic_rejects', table: 'semantic.sensors_semantic_rejects', figures: null },
+          ],
+        },
       }),
       topic('vehicles', tick, {
         schema_version: null,

@@ -92,8 +92,20 @@ describe('Status page in headless Chromium (real server, real browser)', () => {
     expect(await sensors.locator('[data-outcome]').allTextContents()).toEqual(['FullPipelineSuccess', 'NoNewData']);
     expect(await sensors.locator('.timings').first().textContent()).toContain('RunCurationJob 1.2 s');
     expect(await sensors.locator('[data-column="pressure"]').textContent()).toMatch(/^pressure pending since/);
+    expect(await sensors.locator('.tables [data-layer="raw"] td').allTextContents()).toEqual([
+      'raw',
+      '1,200',
+      '2',
+      '0',
+      '3',
+      '1h 06m',
+    ]);
+    expect(await sensors.locator('.tables [data-layer="semantic_rejects"]').textContent()).toBe(
+      'semantic_rejectsnot created yet',
+    );
 
     const vehicles = p.locator('[data-topic="vehicles"]');
+    expect(await vehicles.locator('.tables').count()).toBe(0);
     expect(await vehicles.locator('[data-stage="semantic"]').textContent()).toBe('semantic—no schema');
     expect(await vehicles.locator('[data-outcome]').textContent()).toBe('CurationOnlySuccess');
     expect(await vehicles.locator('[data-column="*"]').textContent()).toMatch(/^\* no semantic schema pending/);

@@ -57,6 +57,56 @@ describe('Class: CloudWatchNotifier (moto CloudWatch)', () => {
     expect(await sum(cloudwatch, 'LeanOps/Lag', 'SemanticLagSeconds', 'telemetry')).toBe(61);
   });
 
+  it('puts the table health gauges with Topic and Layer dimensions, only for tables that exist', async () => {
+    // Prepare
+    const { client: cloudwatch } = await env.get();
+    const notifier = new CloudWatchNotifier({ client: cloudwatch, namespace: 'LeanOps/Tables' });
+    const figures = {
+      data_files: 12,
+      small_files: 3,
+      avg_file_bytes: 4096,
+      data_bytes: 49_152,
+      delete_files: 1,
+      snapshots: 7,
+      oldest_snapshot_age_seconds: 3600,
+      manifests: 2,
+      metadata_files: 9,
+    };
+
+    // Act
+    await notifier.notify({
+      kind: 'table_health',
+      topic: 'telemetry',
+      tables: [
+        { topic: 'telemetry', layer: 'curated', table: 'curated.telemetry', figures },
+        { topic: 'telemetry', layer: 'semantic', table: 'semantic.telemetry', figures: null },
+      ],
+    });
+
+    // Assess
+    const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: 'LeanOps/Tables' }));
+    const names = (listed.Metrics ?? []).map(
+      (m) => `${m.MetricName} ${m.Dimensions?.map((d) => `${d.Name}=${d.Value}`).join(',')}`,
+    );
+    expect(names).toHaveLength(9);
+    expect(names).toContain('TableDeleteFiles Topic=telemetry,Layer=curated');
+    const stats = await cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: 'LeanOps/Tables',
+        MetricName: 'TableDataFiles',
+        Dimensions: [
+          { Name: 'Topic', Value: 'telemetry' },
+          { Name: 'Layer', Value: 'curated' },
+        ],
+        StartTime: new Date(Date.now() - 3_600_000),
+        EndTime: new Date(Date.now() + 60_000),
+        Period: 3_600,
+        Statistics: ['Maximum'],
+      }),
+    );
+    expect(stats.Datapoints?.[0]?.Maximum).toBe(12);
+  });
+
   it('uses the configured namespace, and sends nothing for a drift notice without columns', async () => {
     // Prepare
     const { client: cloudwatch } = await env.get();

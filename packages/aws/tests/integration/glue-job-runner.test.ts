@@ -1,4 +1,5 @@
 import { GetJobRunsCommand, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { JobFailedError, parseSemanticSchema } from '@lean-ops/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type GlueJobKind, GlueJobRunner, type GlueJobRunnerOptions } from '../../src/index.js';
@@ -55,45 +56,83 @@ async function newRunner(jobName: string, options: Partial<GlueJobRunnerOptions>
   return { runner, logger };
 }
 
-const curationDocument = (runId: string | undefined, overrides: Record<string, unknown> = {}) => ({
-  curated_snapshot_id: CURATED_TO.id,
-  curated_snapshot_sequence: CURATED_TO.sequence,
+/** A result document as jobs/glue/lean_ops_jobs/batch.py writes it, with these topics' outcomes. */
+const batchDocument = (runId: string | undefined, job: string, topics: Record<string, unknown>[]) => ({
   finished_at: '2024-03-01T12:00:00.000000Z',
-  job: 'curation',
+  job,
   job_run_id: runId,
-  raw_seq: RAW_TO.sequence,
-  raw_snapshot_id: RAW_TO.id,
-  records_rejected: 2,
-  records_written: 40,
-  topic: TOPIC,
-  ...overrides,
+  topics,
 });
 
+const curationDocument = (runId: string | undefined, overrides: Record<string, unknown> = {}) =>
+  batchDocument(runId, 'curation', [
+    {
+      curated_snapshot_id: CURATED_TO.id,
+      curated_snapshot_sequence: CURATED_TO.sequence,
+      ok: true,
+      raw_seq: RAW_TO.sequence,
+      raw_snapshot_id: RAW_TO.id,
+      records_rejected: 2,
+      records_written: 40,
+      topic: TOPIC,
+      ...overrides,
+    },
+  ]);
+
+/** The batch document a run was started with (its `--batch_uri`). */
+async function batchOf(arguments_: Record<string, string> | undefined): Promise<unknown> {
+  const { s3 } = await env.get();
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(arguments_?.['--batch_uri'] ?? '');
+  if (!match) throw new Error(`no s3:// --batch_uri in ${JSON.stringify(arguments_)}`);
+  const out = await s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
+  return JSON.parse((await out.Body?.transformToString()) ?? 'null');
+}
+
 describe('Class: GlueJobRunner (moto Glue + S3)', () => {
-  it('starts the curation job with the run arguments and returns the result document it wrote to S3', async () => {
+  it('starts one curation run for the batch (its document in S3) and returns each topic’s outcome from the result document', async () => {
     // Prepare
     const { glue, s3 } = await env.get();
     const jobName = await newJob('curation');
     const { runner, logger } = await newRunner(jobName);
 
-    // Act
-    const result = runner.runCuration({ topic: TOPIC, from: null, to: RAW_TO });
-    const run = await playGlueJob(glue, s3, jobName, (r) => curationDocument(r.Id));
+    // Act: two topics; the job curates one and fails the other.
+    const result = runner.runCurations([
+      { topic: TOPIC, from: null, to: RAW_TO },
+      { topic: 'alerts', from: CURATED_FROM, to: RAW_TO },
+    ]);
+    const run = await playGlueJob(glue, s3, jobName, (r) => {
+      const doc = curationDocument(r.Id);
+      return { ...doc, topics: [...doc.topics, { topic: 'alerts', ok: false, error: 'JobFailedError: boom' }] };
+    });
 
     // Assess
-    await expect(result).resolves.toEqual({ curated_snapshot: CURATED_TO, records_written: 40 });
+    const outcomes = await result;
+    expect(outcomes[0]).toEqual({
+      topic: TOPIC,
+      ok: true,
+      result: { curated_snapshot: CURATED_TO, records_written: 40 },
+    });
+    expect(outcomes[1]?.ok === false && outcomes[1].error.message).toBe(
+      `GlueJobRunner: job ${jobName} run ${run.Id} (topics ${TOPIC}, alerts): topic alerts: JobFailedError: boom`,
+    );
     expect(run.Arguments).toEqual({
       '--datalake-formats': 'iceberg',
       '--result_uri': 's3://artifacts/job-results/curation',
-      '--topic': TOPIC,
-      '--to_snapshot': RAW_TO.id,
+      '--batch_uri': expect.stringMatching(/^s3:\/\/artifacts\/job-results\/curation\/requests\/[0-9a-f-]{36}\.json$/),
+    });
+    expect(await batchOf(run.Arguments)).toEqual({
+      job: 'curation',
+      topics: [
+        { topic: TOPIC, from_snapshot: null, to_snapshot: RAW_TO.id },
+        { topic: 'alerts', from_snapshot: CURATED_FROM.id, to_snapshot: RAW_TO.id },
+      ],
     });
     const started = logger.lines.find((l) => l.message === 'Glue job run started');
-    expect(started?.fields).toMatchObject({ jobName, runId: run.Id, topic: TOPIC });
+    expect(started?.fields).toMatchObject({ jobName, runId: run.Id });
     expect(logger.lines.some((l) => l.message === 'Glue job run succeeded' && l.fields.runId === run.Id)).toBe(true);
   });
 
-  it('starts the semantic job with --from_snapshot and --schema_json and returns its result', async () => {
+  it('starts the semantic job with each topic’s range and schema in the batch document and returns its result', async () => {
     // Prepare
     const { glue, s3 } = await env.get();
     const jobName = await newJob('semantic');
@@ -108,31 +147,33 @@ describe('Class: GlueJobRunner (moto Glue + S3)', () => {
     });
 
     // Act
-    const result = runner.runSemantic({ topic: TOPIC, from: CURATED_FROM, to: CURATED_TO, schema });
-    const run = await playGlueJob(glue, s3, jobName, (r) => ({
-      job: 'semantic',
-      job_run_id: r.Id,
-      topic: TOPIC,
-      finished_at: '2024-03-01T12:00:00.000000Z',
-      semantic_snapshot_id: '5764607523034234881',
-      records_written: 7,
-      records_rejected: 1,
-      undeclared_columns: ['payload_extra'],
-    }));
+    const result = runner.runSemantics([{ topic: TOPIC, from: CURATED_FROM, to: CURATED_TO, schema }]);
+    const run = await playGlueJob(glue, s3, jobName, (r) =>
+      batchDocument(r.Id, 'semantic', [
+        {
+          topic: TOPIC,
+          ok: true,
+          semantic_snapshot_id: '5764607523034234881',
+          records_written: 7,
+          records_rejected: 1,
+          undeclared_columns: ['payload_extra'],
+        },
+      ]),
+    );
 
     // Assess
-    await expect(result).resolves.toEqual({
-      records_written: 7,
-      records_rejected: 1,
-      undeclared_columns: ['payload_extra'],
+    await expect(result).resolves.toEqual([
+      {
+        topic: TOPIC,
+        ok: true,
+        result: { records_written: 7, records_rejected: 1, undeclared_columns: ['payload_extra'] },
+      },
+    ]);
+    expect(run.Arguments).toMatchObject({ '--result_uri': 's3://artifacts/job-results/semantic' });
+    expect(await batchOf(run.Arguments)).toEqual({
+      job: 'semantic',
+      topics: [{ topic: TOPIC, from_snapshot: CURATED_FROM.id, to_snapshot: CURATED_TO.id, schema }],
     });
-    expect(run.Arguments).toMatchObject({
-      '--result_uri': 's3://artifacts/job-results/semantic',
-      '--topic': TOPIC,
-      '--from_snapshot': CURATED_FROM.id,
-      '--to_snapshot': CURATED_TO.id,
-    });
-    expect(JSON.parse(run.Arguments?.['--schema_json'] ?? 'null')).toEqual(schema);
   });
 
   it('retries StartJobRun with backoff while another run holds the job’s only slot (ConcurrentRunsExceededException)', async () => {
@@ -143,11 +184,13 @@ describe('Class: GlueJobRunner (moto Glue + S3)', () => {
     const { runner, logger } = await newRunner(jobName, { startRetries: 50 });
 
     // Act
-    const result = runner.runCuration({ topic: TOPIC, from: null, to: RAW_TO });
+    const result = runner.runCurations([{ topic: TOPIC, from: null, to: RAW_TO }]);
     const run = await playGlueJob(glue, s3, jobName, (r) => curationDocument(r.Id), new Set([other.JobRunId ?? '']));
 
     // Assess
-    await expect(result).resolves.toEqual({ curated_snapshot: CURATED_TO, records_written: 40 });
+    await expect(result).resolves.toEqual([
+      { topic: TOPIC, ok: true, result: { curated_snapshot: CURATED_TO, records_written: 40 } },
+    ]);
     const retries = logger.lines.filter((l) => l.message === 'Glue StartJobRun failed; retrying');
     expect(retries.length).toBeGreaterThan(0);
     expect(retries.every((l) => l.fields.code === 'ConcurrentRunsExceededException')).toBe(true);
@@ -160,7 +203,7 @@ describe('Class: GlueJobRunner (moto Glue + S3)', () => {
     await glue.send(new StartJobRunCommand({ JobName: jobName }));
     const { runner, logger } = await newRunner(jobName, { startRetries: 2, pollIntervalMs: 5, maxPollIntervalMs: 10 });
 
-    const act = runner.runCuration({ topic: TOPIC, from: null, to: RAW_TO });
+    const act = runner.runCurations([{ topic: TOPIC, from: null, to: RAW_TO }]);
 
     await expect(act).rejects.toThrow(JobFailedError);
     await expect(act).rejects.toThrow(
@@ -189,7 +232,7 @@ describe('Class: GlueJobRunner (moto Glue + S3)', () => {
     const started = Date.now();
 
     // Act
-    const act = runner.runCuration({ topic: TOPIC, from: null, to: RAW_TO }, controller.signal);
+    const act = runner.runCurations([{ topic: TOPIC, from: null, to: RAW_TO }], controller.signal);
 
     // Assess
     await expect(act).rejects.toThrow(JobFailedError);
@@ -203,7 +246,7 @@ describe('Class: GlueJobRunner (moto Glue + S3)', () => {
   it('does not retry a StartJobRun that cannot succeed (no such job)', async () => {
     const { runner, logger } = await newRunner('lean-ops-no-such-job');
 
-    const act = runner.runCuration({ topic: TOPIC, from: null, to: RAW_TO });
+    const act = runner.runCurations([{ topic: TOPIC, from: null, to: RAW_TO }]);
 
     await expect(act).rejects.toThrow(JobFailedError);
     await expect(act).rejects.toThrow(
@@ -216,7 +259,7 @@ describe('Class: GlueJobRunner (moto Glue + S3)', () => {
     const jobName = await newJob('curation');
     const { runner, logger } = await newRunner(jobName);
 
-    const act = runner.runCuration({ topic: TOPIC, from: null, to: RAW_TO });
+    const act = runner.runCurations([{ topic: TOPIC, from: null, to: RAW_TO }]);
 
     await expect(act).rejects.toThrow(JobFailedError);
     const runId = logger.lines.find((l) => l.message === 'Glue job run started')?.fields.runId;
@@ -225,21 +268,22 @@ describe('Class: GlueJobRunner (moto Glue + S3)', () => {
     );
   });
 
-  it('fails with JobFailedError naming the field when the result document is malformed', async () => {
+  it('fails the topic with JobFailedError naming the field when its entry in the result document is malformed', async () => {
     const { glue, s3 } = await env.get();
     const jobName = await newJob('curation');
     const { runner } = await newRunner(jobName);
 
-    const act = runner.runCuration({ topic: TOPIC, from: null, to: RAW_TO });
+    const act = runner.runCurations([{ topic: TOPIC, from: null, to: RAW_TO }]);
     // A JSON number for the id: the 64-bit value would already be rounded.
     const run = await playGlueJob(glue, s3, jobName, (r) =>
       curationDocument(r.Id, { curated_snapshot_id: 8930417267512038000 }),
     );
 
-    await expect(act).rejects.toThrow(JobFailedError);
-    await expect(act).rejects.toThrow(
+    const [outcome] = await act;
+    expect(outcome?.ok === false && outcome.error).toBeInstanceOf(JobFailedError);
+    expect(outcome?.ok === false && outcome.error.message).toMatch(
       new RegExp(
-        `run ${run.Id} .*result document s3://artifacts/job-results/curation/${run.Id}\\.json is malformed: curated_snapshot_id: `,
+        `run ${run.Id} .*topic ${TOPIC}: result document s3://artifacts/job-results/curation/${run.Id}\\.json is malformed: curated_snapshot_id: `,
       ),
     );
   });

@@ -5,11 +5,11 @@ import {
   type JobRunState,
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, JobFailedError, parseSemanticSchema } from '@lean-ops/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GlueJobRunner, type GlueJobRunnerOptions, glueJobResultUri, glueRunArguments } from '../../src/index.js';
+import { GlueJobRunner, type GlueJobRunnerOptions, glueBatchDocument, glueJobResultUri } from '../../src/index.js';
 import { awsError, throttled, unavailable } from '../helpers/aws-errors.js';
 import { recordingLogger } from '../helpers/glue.js';
 
@@ -58,7 +58,7 @@ describe('Class: GlueJobRunner', () => {
       const { runner } = newRunner();
 
       // Act
-      const act = runner.runCuration(REQUEST);
+      const act = runner.runCurations([REQUEST]);
 
       // Assess
       await expect(act).rejects.toThrow(JobFailedError);
@@ -67,7 +67,7 @@ describe('Class: GlueJobRunner', () => {
       );
       expect(glue.commandCalls(GetJobRunCommand)).toHaveLength(2);
       expect(stopCalls()).toEqual([]);
-      expect(s3.calls()).toEqual([]);
+      expect(s3.commandCalls(GetObjectCommand)).toEqual([]);
     },
   );
 
@@ -79,7 +79,7 @@ describe('Class: GlueJobRunner', () => {
     const { runner } = newRunner({ timeoutMs: 200 });
 
     // Act
-    const act = runner.runCuration(REQUEST);
+    const act = runner.runCurations([REQUEST]);
 
     // Assess
     await expect(act).rejects.toThrow(JobFailedError);
@@ -93,7 +93,7 @@ describe('Class: GlueJobRunner', () => {
     glue.on(BatchStopJobRunCommand).rejects(awsError('AccessDeniedException', 400));
     const { runner, logger } = newRunner({ timeoutMs: 100 });
 
-    const act = runner.runCuration(REQUEST);
+    const act = runner.runCurations([REQUEST]);
 
     await expect(act).rejects.toThrow('timed out after 100 ms; run stopped');
     expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([
@@ -117,7 +117,7 @@ describe('Class: GlueJobRunner', () => {
     const { runner } = newRunner({ pollIntervalMs: 20, maxPollIntervalMs: 20 });
 
     // Act
-    const act = runner.runCuration(REQUEST, controller.signal);
+    const act = runner.runCurations([REQUEST], controller.signal);
 
     // Assess
     await expect(act).rejects.toThrow(JobFailedError);
@@ -131,7 +131,7 @@ describe('Class: GlueJobRunner', () => {
   it('starts no run when the signal is already aborted', async () => {
     const { runner } = newRunner();
 
-    const act = runner.runCuration(REQUEST, AbortSignal.abort());
+    const act = runner.runCurations([REQUEST], AbortSignal.abort());
 
     await expect(act).rejects.toThrow(`job ${JOB} (topic telemetry): aborted before a run started`);
     expect(glue.calls()).toEqual([]);
@@ -144,7 +144,7 @@ describe('Class: GlueJobRunner', () => {
     const { runner, logger } = newRunner();
 
     // Act
-    const act = runner.runCuration(REQUEST);
+    const act = runner.runCurations([REQUEST]);
 
     // Assess
     await expect(act).rejects.toThrow('run jr_3 (topic telemetry): ended FAILED: boom');
@@ -163,7 +163,7 @@ describe('Class: GlueJobRunner', () => {
       .resolves({ JobRun: { Id: 'jr_4', JobRunState: 'ERROR', ErrorMessage: 'capacity' } });
     const { runner, logger } = newRunner();
 
-    const act = runner.runCuration(REQUEST);
+    const act = runner.runCurations([REQUEST]);
 
     await expect(act).rejects.toThrow('run jr_4 (topic telemetry): ended ERROR: capacity');
     expect(glue.commandCalls(GetJobRunCommand)).toHaveLength(2);
@@ -176,7 +176,7 @@ describe('Class: GlueJobRunner', () => {
     glue.on(BatchStopJobRunCommand).resolves({});
     const { runner } = newRunner();
 
-    const act = runner.runCuration(REQUEST);
+    const act = runner.runCurations([REQUEST]);
 
     await expect(act).rejects.toThrow(
       `job ${JOB} run jr_5 (topic telemetry): GetJobRun failed: AccessDeniedException: AccessDeniedException (simulated); run stopped`,
@@ -211,23 +211,115 @@ describe('Class: GlueJobRunner', () => {
   });
 });
 
-describe('Function: glueRunArguments', () => {
-  it('omits --from_snapshot for a first run and adds --schema_json for the semantic job', () => {
+describe('Function: glueBatchDocument', () => {
+  it('gives each topic its range (from null for a first run) and, for the semantic job, its schema', () => {
     const schema = parseSemanticSchema({
       topic: 'telemetry',
       version: 1,
       columns: [{ name: 'payload_t', type: 'long' }],
     });
 
-    expect(glueRunArguments(REQUEST)).toEqual({ '--topic': 'telemetry', '--to_snapshot': '9007199254740993' });
-    expect(
-      glueRunArguments({ topic: 'telemetry', from: { id: '1', sequence: 1 }, to: { id: '2', sequence: 2 }, schema }),
-    ).toEqual({
-      '--topic': 'telemetry',
-      '--from_snapshot': '1',
-      '--to_snapshot': '2',
-      '--schema_json': JSON.stringify(schema),
+    expect(glueBatchDocument('curation', [REQUEST])).toEqual({
+      job: 'curation',
+      topics: [{ topic: 'telemetry', from_snapshot: null, to_snapshot: '9007199254740993' }],
     });
+    expect(
+      glueBatchDocument('semantic', [
+        { topic: 'telemetry', from: { id: '1', sequence: 1 }, to: { id: '2', sequence: 2 }, schema },
+      ]),
+    ).toEqual({ job: 'semantic', topics: [{ topic: 'telemetry', from_snapshot: '1', to_snapshot: '2', schema }] });
+  });
+});
+
+/** Glue's cap on a run's arguments, all together ("Job arguments have a maximum size limit of 260 KB", AWS Glue developer guide, job parameters); botocore's model declares none. */
+const GLUE_ARGUMENTS_MAX_BYTES = 260 * 1024;
+
+describe('Guardrail: StartJobRun arguments stay within Glue’s 260 KB limit', () => {
+  it('sends a 20-topic semantic batch with wide schemas through S3 (aws-sdk-client-mock: the run then fails, ending the test)', async () => {
+    // Prepare: 20 topics, each schema 200 columns of 128-character names: far beyond the limit inline.
+    glue.on(StartJobRunCommand).resolves({ JobRunId: 'jr_big' });
+    glue.on(GetJobRunCommand).resolves({ JobRun: { Id: 'jr_big', JobRunState: 'FAILED', ErrorMessage: 'stop here' } });
+    const requests = Array.from({ length: 20 }, (_, t) => ({
+      topic: `topic_${t}`,
+      from: { id: '1', sequence: 1 },
+      to: { id: '2', sequence: 2 },
+      schema: parseSemanticSchema({
+        topic: `topic_${t}`,
+        version: 1,
+        columns: Array.from({ length: 200 }, (_, c) => ({ name: `c${c}_`.padEnd(128, 'x'), type: 'double' })),
+      }),
+    }));
+    const { runner } = newRunner();
+
+    // Act
+    await expect(runner.runSemantics(requests)).rejects.toThrow('ended FAILED: stop here');
+
+    // Assess
+    const args = glue.commandCalls(StartJobRunCommand)[0]?.args[0].input.Arguments ?? {};
+    const argBytes = Object.entries(args).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    expect(Object.keys(args)).toEqual(['--batch_uri']);
+    expect(argBytes).toBeLessThan(1024);
+    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(args['--batch_uri']).toBe(`s3://${put?.Bucket}/${put?.Key}`);
+    expect(put?.Key).toMatch(/^job-results\/semantic\/requests\/[0-9a-f-]{36}\.json$/);
+    expect(Buffer.byteLength(String(put?.Body))).toBeGreaterThan(GLUE_ARGUMENTS_MAX_BYTES);
+    expect(JSON.parse(String(put?.Body))).toEqual(glueBatchDocument('semantic', requests));
+  });
+});
+
+describe('Class: GlueJobRunner, one run for a batch', () => {
+  it('maps the result document back to one outcome per topic: a topic the job failed fails alone (aws-sdk-client-mock)', async () => {
+    // Prepare
+    glue.on(StartJobRunCommand).resolves({ JobRunId: 'jr_9' });
+    glue.on(GetJobRunCommand).resolves({ JobRun: { Id: 'jr_9', JobRunState: 'SUCCEEDED' } });
+    const document = {
+      job: 'curation',
+      job_run_id: 'jr_9',
+      topics: [
+        { topic: 'b', ok: false, error: 'JobFailedError: curation of b (start → 7) failed: no such table' },
+        { topic: 'a', ok: true, curated_snapshot_id: '11', curated_snapshot_sequence: 3, records_written: 5 },
+      ],
+    };
+    // The one part of the body the runner reads.
+    const body = { transformToByteArray: async () => new TextEncoder().encode(JSON.stringify(document)) };
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
+    const { runner } = newRunner();
+    const to = { id: '7', sequence: 7 };
+
+    // Act
+    const outcomes = await runner.runCurations([
+      { topic: 'a', from: null, to },
+      { topic: 'b', from: null, to },
+      { topic: 'c', from: null, to },
+    ]);
+
+    // Assess
+    expect(outcomes.map((o) => [o.topic, o.ok])).toEqual([
+      ['a', true],
+      ['b', false],
+      ['c', false],
+    ]);
+    expect(outcomes[0]).toEqual({
+      topic: 'a',
+      ok: true,
+      result: { curated_snapshot: { id: '11', sequence: 3 }, records_written: 5 },
+    });
+    expect(outcomes[1]?.ok === false && outcomes[1].error).toMatchObject({
+      name: 'JobFailedError',
+      message: `GlueJobRunner: job ${JOB} run jr_9 (topics a, b, c): topic b: JobFailedError: curation of b (start → 7) failed: no such table`,
+    });
+    expect(outcomes[2]?.ok === false && outcomes[2].error.message).toBe(
+      `GlueJobRunner: job ${JOB} run jr_9 (topics a, b, c): topic c: result document s3://artifacts/job-results/curation/jr_9.json has no outcome for it`,
+    );
+    expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(1);
+  });
+
+  it('starts nothing for an empty batch', async () => {
+    const { runner } = newRunner();
+
+    await expect(runner.runCurations([])).resolves.toEqual([]);
+    expect(glue.calls()).toEqual([]);
+    expect(s3.calls()).toEqual([]);
   });
 });
 

@@ -1,15 +1,38 @@
 import { z } from 'zod';
 
 /**
- * The `scheduler` section of the config file: concurrency, retries, RAW poll, locks,
- * history, shutdown. When runs start and when they loop come from `thresholds`
+ * The `scheduler` section of the config file: concurrency, lake-job batching, retries,
+ * RAW poll, locks, history, shutdown. When runs start and when they loop come from `thresholds`
  * (`triggerIntervalSeconds`, `backlogRecords`); Redis and the topics from the deployment.
  */
 export const schedulerTuningSchema = z.strictObject({
-  /** How often RAW snapshots are polled for the event trigger and lag metrics; 0 = off. @defaultValue 30 */
+  /** How often RAW snapshots are polled for the event trigger and lag metrics (locally a landing commit also polls at once); 0 = off, the commit poll too. @defaultValue 30 */
   rawPollSeconds: z.number().nonnegative().default(30),
-  /** Runs of different topics in parallel (one per topic at most). @defaultValue 4 */
-  concurrency: z.number().int().positive().default(4),
+  /**
+   * Runs of different topics in parallel (one per topic at most). A run waiting for its
+   * batch of lake jobs holds its slot, so fewer slots than topics leave the others out of
+   * the batch (they join the next one). @defaultValue the number of topics
+   */
+  concurrency: z.number().int().positive().optional(),
+  /**
+   * Least time between the starts of two lake-job runs of one kind (curation, semantic):
+   * snapshot commits, timer ticks and backlog loops in between gather into the next run,
+   * one Glue run for every topic with work. 0 = a run may start as soon as the previous
+   * one ended. On AWS the stage sets it (`LEAN_OPS_JOB_MIN_INTERVAL_SECONDS`). @defaultValue 0
+   */
+  jobMinIntervalSeconds: z.number().int().nonnegative().max(86_400).default(0),
+  /**
+   * How long the first job request of a batch waits for the requests of other topics
+   * before the batch starts (when the minimum interval does not already hold it). @defaultValue 200
+   */
+  jobGatherMs: z.number().int().nonnegative().max(600_000).default(200),
+  /**
+   * Table maintenance per topic (compaction, checkpoint-aware snapshot expiry, orphans;
+   * docs/maintenance.md) every this many seconds, as the last step of a run of the topic, so
+   * it never overlaps the topic's curation or semantic job. The first comes at start-up.
+   * 0 = off; no effect without a maintenance engine. @defaultValue 86400
+   */
+  maintenanceIntervalSeconds: z.number().int().nonnegative().max(2_592_000).default(86_400),
   /** Attempts per run; each retry resumes from the last completed step. @defaultValue 3 */
   attempts: z.number().int().positive().default(3),
   /** First retry delay, doubled per attempt. @defaultValue 10000 */

@@ -1,3 +1,5 @@
+import type { TableHealthFigure } from '../ports/table-maintenance.js';
+
 /**
  * The CloudWatch metrics the scheduler (dimension `Topic`) and the ingest service (dimension
  * `Service`) publish, and the alarms and scaling policy in stacks/ watch: one definition for
@@ -33,3 +35,22 @@ export const INGEST_METRICS = {
    */
   backlog: 'IngestBacklog',
 } as const;
+
+/** The dimension that, with `Topic`, names a table in the table health metrics (a `TableLayer`). */
+export const LAYER_DIMENSION = 'Layer';
+
+/**
+ * The table health metrics (gauges, dimensions `Topic` and `Layer`), one per figure of
+ * `TableHealth`; the Prometheus gauges are `leanops_table_<figure>` (packages/metrics).
+ */
+export const TABLE_HEALTH_METRICS = {
+  data_files: 'TableDataFiles',
+  small_files: 'TableSmallFiles',
+  avg_file_bytes: 'TableAverageFileBytes',
+  data_bytes: 'TableDataBytes',
+  delete_files: 'TableDeleteFiles',
+  snapshots: 'TableSnapshots',
+  oldest_snapshot_age_seconds: 'TableOldestSnapshotAgeSeconds',
+  manifests: 'TableManifests',
+  metadata_files: 'TableMetadataFiles',
+} as const satisfies Record<TableHealthFigure, string>;

@@ -52,5 +52,11 @@ export const SCHEDULER_ENV = {
   curatedDatabase: 'LEAN_OPS_CURATED_DATABASE',
   semanticDatabase: 'LEAN_OPS_SEMANTIC_DATABASE',
   cloudwatchNamespace: 'LEAN_OPS_CLOUDWATCH_NAMESPACE',
+  /** The stage's least time between Glue runs of one job; wins over `scheduler.jobMinIntervalSeconds`. */
+  jobMinIntervalSeconds: 'LEAN_OPS_JOB_MIN_INTERVAL_SECONDS',
+  /** The Glue job of `jobs/glue/maintenance_job.py`; unset: no table maintenance in AWS. */
+  glueMaintenanceJob: 'LEAN_OPS_GLUE_MAINTENANCE_JOB',
+  /** The stage's table maintenance interval; wins over `scheduler.maintenanceIntervalSeconds`. */
+  maintenanceIntervalSeconds: 'LEAN_OPS_MAINTENANCE_INTERVAL_SECONDS',
   region: 'AWS_REGION',
 } as const;

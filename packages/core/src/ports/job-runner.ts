@@ -30,8 +30,26 @@ export interface SemanticResult {
   readonly undeclared_columns: readonly string[];
 }
 
-/** Runs the lake jobs: Glue in AWS, the DuckDB engine locally. Fails with `JobFailedError`. */
+/** One topic's outcome in a batch: its result, or the error that failed it (and only it). */
+export type JobOutcome<R> =
+  | { readonly topic: string; readonly ok: true; readonly result: R }
+  | { readonly topic: string; readonly ok: false; readonly error: Error };
+
+/**
+ * Runs the lake jobs: Glue in AWS, the DuckDB engine locally. One call runs the job of one
+ * kind for every topic of `requests` (distinct topics) as one engine run, and answers one
+ * outcome per request: a topic that fails fails alone, the others' results stand. The
+ * promise rejects (with `JobFailedError`) only when the batch as a whole failed (no run
+ * started, the run failed, no result came back): then every topic of it failed. An aborted
+ * `signal` stops what has not started yet.
+ */
 export interface JobRunner {
-  runCuration(request: CurationRequest, signal?: AbortSignal): Promise<CurationResult>;
-  runSemantic(request: SemanticRequest, signal?: AbortSignal): Promise<SemanticResult>;
+  runCurations(
+    requests: readonly CurationRequest[],
+    signal?: AbortSignal,
+  ): Promise<readonly JobOutcome<CurationResult>[]>;
+  runSemantics(
+    requests: readonly SemanticRequest[],
+    signal?: AbortSignal,
+  ): Promise<readonly JobOutcome<SemanticResult>[]>;
 }

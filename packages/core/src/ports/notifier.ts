@@ -1,3 +1,5 @@
+import type { TableHealth } from './table-maintenance.js';
+
 /** What the scheduler tells operators about (contract §7: drift and missing schemas). */
 export type PipelineNotice =
   | { readonly kind: 'missing_schema'; readonly topic: string }
@@ -8,7 +10,9 @@ export type PipelineNotice =
       readonly topic: string;
       readonly curationPendingRecords: number;
       readonly semanticLagSeconds: number;
-    };
+    }
+  /** The health of a topic's tables after a maintenance (docs/maintenance.md); tables not yet created have null figures. */
+  | { readonly kind: 'table_health'; readonly topic: string; readonly tables: readonly TableHealth[] };
 
 /**
  * Operator notifications: a CloudWatch metric in AWS, a log line locally. Drift entries

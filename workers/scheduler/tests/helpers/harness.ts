@@ -12,8 +12,11 @@ import {
 import {
   type EncodedRecord,
   encodeRawRecord,
+  JobFailedError,
+  type JobOutcome,
   type JobRunner,
   type SemanticSchema,
+  type TableMaintenance,
   transformMessage,
 } from '@lean-ops/core';
 import { DuckDbJobRunner, DuckDbLake, LandingCommitter } from '@lean-ops/lake';
@@ -43,8 +46,8 @@ export async function startServers(): Promise<Servers> {
 
 /**
  * Jobs whose curation waits at a gate (to act while a run is inside its curation job):
- * `entered` resolves when a curation reaches the gate, `release()` opens it. With
- * `firstOnly`, later curations pass straight through. `curations` counts every call.
+ * `entered` resolves when a curation batch reaches the gate, `release()` opens it. With
+ * `firstOnly`, later batches pass straight through. `curations` counts every topic curated.
  */
 export function gatedCuration(options: { firstOnly?: boolean } = {}) {
   let release: () => void = () => undefined;
@@ -56,6 +59,7 @@ export function gatedCuration(options: { firstOnly?: boolean } = {}) {
     enter = resolve;
   });
   let curations = 0;
+  let batches = 0;
   return {
     entered,
     release,
@@ -63,15 +67,55 @@ export function gatedCuration(options: { firstOnly?: boolean } = {}) {
       return curations;
     },
     wrapJobs: (jobs: JobRunner): JobRunner => ({
-      async runCuration(request, signal) {
-        curations += 1;
-        if (!options.firstOnly || curations === 1) {
+      async runCurations(requests, signal) {
+        curations += requests.length;
+        batches += 1;
+        if (!options.firstOnly || batches === 1) {
           enter();
           await gate;
         }
-        return jobs.runCuration(request, signal);
+        return jobs.runCurations(requests, signal);
       },
-      runSemantic: (request, signal) => jobs.runSemantic(request, signal),
+      runSemantics: (requests, signal) => jobs.runSemantics(requests, signal),
+    }),
+  };
+}
+
+/**
+ * A stand-in for an engine whose job fails for some topics (the DuckDB engine cannot be made
+ * to fail one topic on demand): the topics `failing` names, the next `times` batches they are
+ * in, get a failed outcome without running; the other topics of those batches run for real.
+ * `batches` lists every batch's kind and topics.
+ */
+export function failingTopics(failing: { topics: readonly string[]; job: 'curation' | 'semantic'; times?: number }) {
+  const batches: { job: 'curation' | 'semantic'; topics: string[] }[] = [];
+  let left = failing.times ?? 1;
+  const split = async <Req extends { topic: string }, R>(
+    job: 'curation' | 'semantic',
+    requests: readonly Req[],
+    run: (requests: readonly Req[]) => Promise<readonly JobOutcome<R>[]>,
+  ): Promise<JobOutcome<R>[]> => {
+    batches.push({ job, topics: requests.map((r) => r.topic) });
+    const fail = job === failing.job && left > 0 && requests.some((r) => failing.topics.includes(r.topic));
+    if (!fail) return [...(await run(requests))];
+    left -= 1;
+    const ran = await run(requests.filter((r) => !failing.topics.includes(r.topic)));
+    const failed = requests
+      .filter((r) => failing.topics.includes(r.topic))
+      .map(
+        (r): JobOutcome<R> => ({
+          topic: r.topic,
+          ok: false,
+          error: new JobFailedError(`${job} of ${r.topic}: injected failure`),
+        }),
+      );
+    return [...ran, ...failed];
+  };
+  return {
+    batches,
+    wrapJobs: (jobs: JobRunner): JobRunner => ({
+      runCurations: (requests, signal) => split('curation', requests, (r) => jobs.runCurations(r, signal)),
+      runSemantics: (requests, signal) => split('semantic', requests, (r) => jobs.runSemantics(r, signal)),
     }),
   };
 }
@@ -140,7 +184,11 @@ export async function localPipeline(
     drift,
     reports,
     prefix: id,
-    async startScheduler(options: Partial<SchedulerOptionsInput> & { topics: string[] }) {
+    /** `maintenance`: the scheduler's table maintenance (none: the maintenance trigger is off). */
+    async startScheduler(
+      options: Partial<SchedulerOptionsInput> & { topics: string[] },
+      adapters: { maintenance?: TableMaintenance } = {},
+    ) {
       const registry = createRegistry({ collectDefault: false });
       const scheduler = await Scheduler.start(
         {
@@ -162,6 +210,7 @@ export async function localPipeline(
           jobs,
           pending: runner,
           notifier: new LogNotifier(logger),
+          ...adapters,
           registry,
           logger,
           onReport,

@@ -1,6 +1,7 @@
 import type {
   CurationRequest,
   CurationResult,
+  JobOutcome,
   JobRunner,
   LakeSnapshots,
   Layer,
@@ -8,10 +9,25 @@ import type {
   SemanticResult,
   SnapshotRef,
 } from '@lean-ops/core';
+import type { TopicJobs } from '../../src/index.js';
+
+/** Each job call as a batch of one (the run logic's tests; batching has tests of its own). */
+export function oneTopicBatches(runner: JobRunner): TopicJobs {
+  const only = async <R>(outcomes: Promise<readonly JobOutcome<R>[]>): Promise<R> => {
+    const [outcome] = await outcomes;
+    if (outcome === undefined) throw new Error('the runner answered no outcome');
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  };
+  return {
+    runCuration: (request, signal) => only(runner.runCurations([request], signal)),
+    runSemantic: (request, signal) => only(runner.runSemantics([request], signal)),
+  };
+}
 
 /**
- * A scripted stand-in for the lake and its jobs (unit tests of the run logic only; the
- * integration tests run the DuckDB engine). Curation consumes `pendingRaw` rows.
+ * A scripted stand-in for the lake and its jobs of one topic (unit tests of the run logic
+ * only; the integration tests run the DuckDB engine). Curation consumes `pendingRaw` rows.
  */
 export class ScriptedLake implements LakeSnapshots, JobRunner {
   raw: SnapshotRef | null = null;
@@ -36,7 +52,15 @@ export class ScriptedLake implements LakeSnapshots, JobRunner {
     return layer === 'raw' ? this.raw : layer === 'curated' ? this.curated : null;
   }
 
-  async runCuration(request: CurationRequest): Promise<CurationResult> {
+  async runCurations(requests: readonly CurationRequest[]): Promise<JobOutcome<CurationResult>[]> {
+    return Promise.all(requests.map((r) => outcomeOf(r.topic, () => this.curate(r))));
+  }
+
+  async runSemantics(requests: readonly SemanticRequest[]): Promise<JobOutcome<SemanticResult>[]> {
+    return Promise.all(requests.map((r) => outcomeOf(r.topic, () => this.semantic(r))));
+  }
+
+  private async curate(request: CurationRequest): Promise<CurationResult> {
     this.calls.push(`curation ${request.from?.id ?? 'start'}→${request.to.id}`);
     this.throwIfScripted('curation');
     const written = this.pendingRaw;
@@ -48,7 +72,7 @@ export class ScriptedLake implements LakeSnapshots, JobRunner {
     return { curated_snapshot: this.curated, records_written: written };
   }
 
-  async runSemantic(request: SemanticRequest): Promise<SemanticResult> {
+  private async semantic(request: SemanticRequest): Promise<SemanticResult> {
     this.calls.push(`semantic ${request.from?.id ?? 'start'}→${request.to.id}`);
     this.throwIfScripted('semantic');
     return {
@@ -64,5 +88,13 @@ export class ScriptedLake implements LakeSnapshots, JobRunner {
       this.failNext = undefined;
       throw error;
     }
+  }
+}
+
+async function outcomeOf<R>(topic: string, run: () => Promise<R>): Promise<JobOutcome<R>> {
+  try {
+    return { topic, ok: true, result: await run() };
+  } catch (err) {
+    return { topic, ok: false, error: err as Error };
   }
 }

@@ -53,12 +53,13 @@ describe('Function: composeSchedulerService with the local engine, on real Redis
     const config = {
       ...loaded,
       dataDir: pipeline.dir,
-      // No timer and no RAW polling of its own: the test polls RAW when it wants a run.
+      // No timers and no RAW polling of its own: the test polls RAW when it wants a run.
       thresholds: { ...loaded.thresholds, triggerIntervalSeconds: 0 },
       scheduler: {
         ...loaded.scheduler,
         prefix: pipeline.prefix,
         rawPollSeconds: 0,
+        maintenanceIntervalSeconds: 0,
         lockDurationMs: 5_000,
         stalledIntervalMs: 1_000,
         shutdownBudgetMs: 5_000,
@@ -90,6 +91,7 @@ describe('Function: composeSchedulerService with the local engine, on real Redis
       queuedRuns: 0,
       recentRuns: { plain: [] },
       landedFiles: 0,
+      tableHealth: { plain: null },
     });
 
     gate.release();
@@ -107,7 +109,7 @@ describe('Function: composeSchedulerService with the local engine, on real Redis
     await expect(composed.status()).rejects.toThrow(/scheduler is closed/);
   });
 
-  it('a landing commit polls RAW at once: with the RAW poll timer off, landed data still gets its run', async () => {
+  it('a landing commit polls RAW at once: landed data gets its run long before the RAW poll timer ticks', async () => {
     const pipeline = await localPipeline(servers);
     p = pipeline;
     const logger = silentLogger();
@@ -115,9 +117,15 @@ describe('Function: composeSchedulerService with the local engine, on real Redis
     const config = {
       ...loaded,
       dataDir: pipeline.dir,
-      // Neither the timer nor the RAW poll timer runs: only the commit can ask for the run.
+      // No timers, and the RAW poll timer ticks only after an hour: only the commit can ask for the run.
       thresholds: { ...loaded.thresholds, triggerIntervalSeconds: 0 },
-      scheduler: { ...loaded.scheduler, prefix: pipeline.prefix, rawPollSeconds: 0, shutdownBudgetMs: 5_000 },
+      scheduler: {
+        ...loaded.scheduler,
+        prefix: pipeline.prefix,
+        rawPollSeconds: 3600,
+        maintenanceIntervalSeconds: 0,
+        shutdownBudgetMs: 5_000,
+      },
     };
     const composed = composeSchedulerService(config, servers.redis.url, {
       checkpoints: pipeline.checkpoints,

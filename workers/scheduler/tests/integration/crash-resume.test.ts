@@ -32,6 +32,27 @@ describe('scheduler crash and Redis restart (real processes, Redis, DynamoDB Loc
   let p: LocalPipeline;
   const children: ChildProcess[] = [];
 
+  /** A scheduler process (the fixture) on the test's lake, state tables and Redis prefix. */
+  const spawnScheduler = (pipeline: LocalPipeline, ledger: string, env: Record<string, string>): ChildProcess => {
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env,
+        LEDGER: ledger,
+        REDIS_URL: servers.redis.url,
+        DYNAMO_ENDPOINT: servers.dynamo.endpoint,
+        CHECKPOINTS_TABLE: pipeline.tables.checkpoints,
+        SCHEMAS_TABLE: pipeline.tables.schemas,
+        DRIFT_TABLE: pipeline.tables.driftLog,
+        LAKE_PATH: pipeline.lakePath,
+        PREFIX: pipeline.prefix,
+        ...env,
+      },
+    });
+    children.push(child);
+    return child;
+  };
+
   beforeAll(async () => {
     servers = await startServers();
   });
@@ -55,27 +76,8 @@ describe('scheduler crash and Redis restart (real processes, Redis, DynamoDB Loc
     const ledger = join(p.dir, 'ledger.txt');
     writeFileSync(ledger, '');
     const lines = () => readFileSync(ledger, 'utf8').split('\n').filter(Boolean);
-    const start = (pauseAfter?: string) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: {
-          ...process.env,
-          LEDGER: ledger,
-          REDIS_URL: servers.redis.url,
-          DYNAMO_ENDPOINT: servers.dynamo.endpoint,
-          CHECKPOINTS_TABLE: p.tables.checkpoints,
-          SCHEMAS_TABLE: p.tables.schemas,
-          DRIFT_TABLE: p.tables.driftLog,
-          LAKE_PATH: p.lakePath,
-          PREFIX: p.prefix,
-          TOPICS: 'sensors',
-          ...(pauseAfter && { PAUSE_AFTER: pauseAfter }),
-        },
-      });
-      children.push(child);
-      return child;
-    };
-
+    const start = (pauseAfter?: string) =>
+      spawnScheduler(p, ledger, { TOPICS: 'sensors', ...(pauseAfter && { PAUSE_AFTER: pauseAfter }) });
     const first = start('curated');
     await waitFor('the first scheduler', () => lines().some((l) => l.endsWith(' ready')));
     const connection = createRedis(servers.redis.url);
@@ -97,7 +99,7 @@ describe('scheduler crash and Redis restart (real processes, Redis, DynamoDB Loc
     expect(events.filter((e) => e.startsWith('semantic '))).toHaveLength(1);
     expect(events.filter((e) => e.startsWith('advance curated'))).toHaveLength(1);
     expect(events.filter((e) => e.startsWith('advance semantic'))).toHaveLength(1);
-    expect(events.filter((e) => e.startsWith('report '))).toEqual(['report FullPipelineSuccess']);
+    expect(events.filter((e) => e.startsWith('report '))).toEqual(['report FullPipelineSuccess sensors']);
     const secondPid = String(second.pid);
     expect(
       lines()
@@ -111,6 +113,77 @@ describe('scheduler crash and Redis restart (real processes, Redis, DynamoDB Loc
       const cps = await p.checkpoints.get('sensors');
       expect(cps.curated).toEqual(await lake.currentSnapshot('sensors', 'raw'));
       expect(cps.semantic).toEqual(await lake.currentSnapshot('sensors', 'curated'));
+    } finally {
+      await lake.close();
+    }
+  }, 120_000);
+
+  it('resumes a multi-topic batch after a SIGKILL: each topic’s checkpoints move exactly once', async () => {
+    // Prepare: three topics with data; the first process curates them in one batch, then
+    // hangs `meters` right after its curated checkpoint moved, while the others go on.
+    p = await localPipeline(servers);
+    const topics = ['sensors', 'meters', 'valves'];
+    for (const topic of topics) {
+      await p.registerSchema(parseSemanticSchema({ ...schema, topic }));
+      await p.land(
+        topic,
+        Array.from({ length: 3 }, (_, i) => ({ temperature: i })),
+        (i) => `${topic}${i}`,
+      );
+    }
+    await p.lake.close(); // the scheduler processes own the lake now (one writer)
+    const ledger = join(p.dir, 'ledger.txt');
+    writeFileSync(ledger, '');
+    const lines = () => readFileSync(ledger, 'utf8').split('\n').filter(Boolean);
+    const events = () => lines().map((l) => l.slice(l.indexOf(' ') + 1));
+    const env = { TOPICS: topics.join(','), JOB_GATHER_MS: '1000' };
+
+    // Act
+    const first = spawnScheduler(p, ledger, { ...env, PAUSE_AFTER: 'curated', PAUSE_TOPIC: 'meters' });
+    await waitFor('the first scheduler', () => lines().some((l) => l.endsWith(' ready')));
+    const connection = createRedis(servers.redis.url);
+    const runs = new RunQueue({ connection, prefix: p.prefix, attempts: 3, retryBackoffMs: 50 });
+    for (const topic of topics) await runs.requestRun(topic, 'manual');
+    await waitFor(
+      'meters paused and the other two finished',
+      () => events().includes('paused') && events().filter((e) => e.startsWith('report ')).length === 2,
+    );
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const second = spawnScheduler(p, ledger, env);
+    await waitFor('the resumed run of meters', () => events().includes('report FullPipelineSuccess meters'), 45_000);
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('exit', resolve));
+    await runs.close();
+    connection.disconnect();
+
+    // Assess: one curation batch of all three in the first process; every checkpoint moved once.
+    const curations = events().filter((e) => e.startsWith('curation '));
+    expect(curations.map((e) => e.split(' ').at(-1)).sort()).toEqual([...topics].sort());
+    const firstPid = String(first.pid);
+    expect(
+      lines()
+        .filter((l) => l.includes(' curation '))
+        .every((l) => l.startsWith(firstPid)),
+    ).toBe(true);
+    for (const topic of topics) {
+      expect(events().filter((e) => e.startsWith('advance curated') && e.endsWith(` ${topic}`))).toHaveLength(1);
+      expect(events().filter((e) => e.startsWith('advance semantic') && e.endsWith(` ${topic}`))).toHaveLength(1);
+      expect(events().filter((e) => e.startsWith('semantic ') && e.endsWith(` ${topic}`))).toHaveLength(1);
+    }
+    expect(
+      events()
+        .filter((e) => e.startsWith('report '))
+        .sort(),
+    ).toEqual(topics.map((t) => `report FullPipelineSuccess ${t}`).sort());
+    const lake = await DuckDbLake.open({ path: p.lakePath });
+    try {
+      for (const topic of topics) {
+        expect(await lake.query(`SELECT count(*)::INT AS n FROM semantic.${topic}`)).toEqual([{ n: 3 }]);
+        const cps = await p.checkpoints.get(topic);
+        expect(cps.curated).toEqual(await lake.currentSnapshot(topic, 'raw'));
+        expect(cps.semantic).toEqual(await lake.currentSnapshot(topic, 'curated'));
+      }
     } finally {
       await lake.close();
     }

@@ -1,6 +1,14 @@
 import { parseSemanticSchema } from '@lean-ops/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { gatedCuration, type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
+import { createRedis, RunQueue } from '../../src/index.js';
+import {
+  failingTopics,
+  gatedCuration,
+  type LocalPipeline,
+  localPipeline,
+  type Servers,
+  startServers,
+} from '../helpers/harness.js';
 
 const schemaOf = (topic: string, version = 1, extra: { name: string; type: 'string' | 'double' }[] = []) =>
   parseSemanticSchema({
@@ -78,6 +86,92 @@ describe('scheduler on real Redis and DynamoDB Local with the local (DuckDB) run
     expect(outcomes).toEqual(
       new Set(['NoNewData', 'CurationOnlySuccess', 'FullPipelineSuccess', 'NoNewCuratedData', 'Failed']),
     );
+  });
+
+  it('curates several topics in one batch; a topic whose job fails is retried alone while the others complete', async () => {
+    // Prepare: three topics with data; the engine stand-in fails `meters`' first curation.
+    const failing = failingTopics({ topics: ['meters'], job: 'curation' });
+    p = await localPipeline(servers, { wrapJobs: failing.wrapJobs });
+    const topics = ['sensors', 'meters', 'valves'];
+    const raws = new Map<string, unknown>();
+    for (const topic of topics) {
+      await p.registerSchema(schemaOf(topic));
+      raws.set(topic, await p.land(topic, [{ temperature: 1 }, { temperature: 2 }], (i) => `${topic}${i}`));
+    }
+    const { scheduler } = await p.startScheduler({ topics, jobGatherMs: 500 });
+
+    // Act
+    for (const topic of topics) await scheduler.requestRun(topic);
+    const reports = await Promise.all(
+      topics.map((topic) => p.nextReport((r) => r.topic === topic && r.outcome === 'FullPipelineSuccess')),
+    );
+
+    // Assess: one curation batch of all three; meters failed there and alone was retried.
+    expect(reports.map((r) => r.semantic_records_written)).toEqual([2, 2, 2]);
+    expect(failing.batches[0]).toEqual({ job: 'curation', topics: expect.arrayContaining(topics) });
+    expect(failing.batches[0]?.topics).toHaveLength(3);
+    const later = failing.batches.slice(1);
+    expect(later.filter((b) => b.job === 'curation')).toEqual([{ job: 'curation', topics: ['meters'] }]);
+    expect(
+      later
+        .filter((b) => b.job === 'semantic')
+        .flatMap((b) => b.topics)
+        .sort(),
+    ).toEqual([...topics].sort());
+    expect(p.reports.filter((r) => r.outcome === 'Failed')).toEqual([]);
+    for (const topic of topics) {
+      const cps = await p.checkpoints.get(topic);
+      expect(cps.curated).toEqual(raws.get(topic));
+      expect(cps.semantic).toEqual(await p.lake.currentSnapshot(topic, 'curated'));
+    }
+    const engineRuns = (await scheduler.metrics.jobBatchTopics.get()).values.filter(
+      (v) => v.metricName?.endsWith('_count') && v.labels.job === 'curation',
+    );
+    expect(engineRuns.map((v) => v.value)).toEqual([2]);
+  });
+
+  it('puts a run waiting for its batch back in the queue on close (no attempt spent, not held by the interval); the next scheduler resumes it', async () => {
+    // Prepare: one run done; the next one's curation waits for the ten-minute interval. Were
+    // close() held by the interval or the budget, the test would time out.
+    p = await localPipeline(servers);
+    await p.registerSchema(schemaOf('sensors'));
+    const { scheduler } = await p.startScheduler({
+      topics: ['sensors'],
+      jobMinIntervalSeconds: 600,
+      shutdownBudgetMs: 120_000,
+    });
+    await p.land('sensors', [{ temperature: 1 }]);
+    await scheduler.requestRun('sensors');
+    const first = await p.nextReport(() => true);
+    expect(first.outcome).toBe('FullPipelineSuccess');
+    await p.land('sensors', [{ temperature: 2 }], (i) => `n${i}`);
+    const id = await scheduler.requestRun('sensors');
+    const connection = createRedis(servers.redis.url);
+    const runs = new RunQueue({ connection, prefix: p.prefix, attempts: 3, retryBackoffMs: 50 });
+    const job = async () => {
+      const found = await runs.queue.getJob(id ?? '');
+      if (!found) throw new Error(`run job ${id} not found`);
+      return found;
+    };
+    for (let i = 0; !(await job()).data.state?.completed.includes('CheckForNewRawData'); i++) {
+      if (i > 200) throw new Error('the run did not reach RunCurationJob');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+
+    // Act
+    await scheduler.close();
+
+    // Assess: back in the queue with its state; then resumed at RunCurationJob by the next scheduler.
+    const back = await job();
+    expect(await back.getState()).toBe('waiting');
+    expect(back.attemptsMade).toBe(0);
+    expect(back.data.state?.completed).toEqual(['GetAllCheckpoints', 'CheckForNewRawData']);
+    await p.startScheduler({ topics: ['sensors'] });
+    const resumed = await p.nextReport((r) => r !== first);
+    expect(resumed).toMatchObject({ outcome: 'FullPipelineSuccess', curation_records_written: 1 });
+    expect(p.reports.filter((r) => r.outcome === 'Failed')).toEqual([]);
+    await runs.close();
+    connection.disconnect();
   });
 
   it('logs drift once per column and passes it on in the report', async () => {

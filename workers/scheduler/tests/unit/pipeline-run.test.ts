@@ -1,4 +1,14 @@
-import { JobFailedError, parseSemanticSchema, type SemanticSchema } from '@lean-ops/core';
+import {
+  JobFailedError,
+  parseSemanticSchema,
+  type SemanticSchema,
+  type TableHealth,
+  type TableLayer,
+  type TableMaintenance,
+  type TableMaintenanceOutcome,
+  type TableMaintenanceStatus,
+  type TopicCheckpoints,
+} from '@lean-ops/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executeRun, nextStep } from '../../src/pipeline-run.js';
 import { initialRunState, type RunState } from '../../src/run-state.js';
@@ -9,7 +19,7 @@ import {
   InMemorySchemaRegistry,
   RecordingNotifier,
 } from '../helpers/in-memory-state.js';
-import { ScriptedLake } from '../helpers/scripted-lake.js';
+import { oneTopicBatches, ScriptedLake } from '../helpers/scripted-lake.js';
 
 const schema: SemanticSchema = parseSemanticSchema({
   topic: 'sensors',
@@ -34,7 +44,7 @@ describe('executeRun (in-memory fakes of the ports; scripted lake)', () => {
     saved = [];
   });
 
-  const deps = () => ({ checkpoints, schemas, snapshots: lake, jobs: lake, drift, notifier });
+  const deps = () => ({ checkpoints, schemas, snapshots: lake, jobs: oneTopicBatches(lake), drift, notifier });
   const run = (start = initialRunState('sensors', 'manual', new Date())) =>
     executeRun(deps(), { backlogRecords: 10 }, start, {
       save: async (s) => {
@@ -158,5 +168,67 @@ describe('executeRun (in-memory fakes of the ports; scripted lake)', () => {
     await checkpoints.advance('sensors', 'curated', before, lake.appendRaw(1));
     const err = await run(replay).catch((e: unknown) => e);
     expect((err as RunStepError).step).toBe('UpdateCurationCheckpoint');
+  });
+
+  describe('MaintainTables (StandInMaintenance: a scripted TableMaintenance)', () => {
+    class StandInMaintenance implements TableMaintenance {
+      readonly calls: { topic: string; checkpoints: TopicCheckpoints }[] = [];
+      constructor(private readonly answer: () => readonly TableMaintenanceOutcome[]) {}
+      async health(): Promise<readonly TableHealth[]> {
+        return [];
+      }
+      async maintain(topic: string, cps: TopicCheckpoints): Promise<readonly TableMaintenanceOutcome[]> {
+        this.calls.push({ topic, checkpoints: cps });
+        return this.answer();
+      }
+    }
+    const outcome = (layer: TableLayer, status: TableMaintenanceStatus): TableMaintenanceOutcome => ({
+      topic: 'sensors',
+      layer,
+      table: `${layer}.sensors`,
+      status,
+      actions: {},
+      before: null,
+      after: null,
+    });
+    const runWith = (maintenance: TableMaintenance, claim: () => Promise<boolean>) =>
+      executeRun({ ...deps(), maintenance }, { backlogRecords: 10 }, initialRunState('sensors', 'manual', new Date()), {
+        save: async (s) => {
+          saved.push(s);
+        },
+        claimMaintenance: claim,
+      });
+
+    it('runs after the outcome when the run claims a request, with the checkpoints as they are then', async () => {
+      await schemas.register(schema);
+      lake.appendRaw(3);
+      const maintenance = new StandInMaintenance(() => [outcome('raw', 'done'), outcome('curated', 'retry_later')]);
+
+      const end = await runWith(maintenance, async () => true);
+
+      expect(end.outcome).toBe('FullPipelineSuccess');
+      expect(end.completed.at(-1)).toBe('MaintainTables');
+      expect(maintenance.calls).toEqual([{ topic: 'sensors', checkpoints: await checkpoints.get('sensors') }]);
+      expect(maintenance.calls[0]?.checkpoints.curated).toEqual(lake.raw);
+      expect(end.maintenance?.tables.map((t) => `${t.layer}:${t.status}`)).toEqual(['raw:done', 'curated:retry_later']);
+      // The claim is saved before the step: a resumed run maintains, and claims no second request.
+      expect(saved.some((s) => s.maintain === true && !s.completed.includes('MaintainTables'))).toBe(true);
+      expect(nextStep(end)).toBeNull();
+    });
+
+    it('does not run without a claimed request, and an engine error is the step’s result, not the run’s failure', async () => {
+      const quiet = new StandInMaintenance(() => []);
+      const unclaimed = await runWith(quiet, async () => false);
+      expect(unclaimed.completed).not.toContain('MaintainTables');
+      expect(quiet.calls).toHaveLength(0);
+
+      const broken = new StandInMaintenance(() => {
+        throw new JobFailedError('maintenance job run jr_1 FAILED: boom');
+      });
+      const end = await runWith(broken, async () => true);
+      expect(end.outcome).toBe('NoNewData');
+      expect(end.completed.at(-1)).toBe('MaintainTables');
+      expect(end.maintenance).toMatchObject({ tables: [], error: expect.stringContaining('boom') });
+    });
   });
 });
