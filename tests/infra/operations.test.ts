@@ -116,7 +116,12 @@ describe('operator alarms', () => {
       source: ['aws.glue'],
       'detail-type': ['Glue Job State Change'],
       detail: {
-        jobName: ['lean-ops-prod-bootstrap', 'lean-ops-prod-curation', 'lean-ops-prod-semantic'],
+        jobName: [
+          'lean-ops-prod-bootstrap',
+          'lean-ops-prod-curation',
+          'lean-ops-prod-semantic',
+          'lean-ops-prod-maintenance',
+        ],
         state: ['FAILED', 'TIMEOUT', 'ERROR'],
       },
     });
