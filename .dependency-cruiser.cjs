@@ -53,9 +53,9 @@ module.exports = {
       name: 'stacks-import-only-contracts',
       severity: 'error',
       comment:
-        'The infrastructure (stacks/) shares only contracts with the runtime: the config schema (@lean-ops/config) and the contracts of @lean-ops/core (state-table keys, CloudWatch names, environment variable names).',
+        'The infrastructure (stacks/) shares only contracts with the runtime: the config schema (@lean-ops/config), the contracts of @lean-ops/core (state-table keys, CloudWatch names, environment variable names) and the alert rules generated from the config (@lean-ops/observability).',
       from: { path: '^stacks/' },
-      to: { path: '^(packages/(?!(core|config)/)|workers/|apps/)' },
+      to: { path: '^(packages/(?!(core|config|observability)/)|workers/|apps/)' },
     },
     {
       name: 'no-service-imports-another-service',

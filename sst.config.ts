@@ -43,6 +43,7 @@ export default $config({
     const { createServices } = await import('./stacks/services');
     const { createIngestAutoscaling } = await import('./stacks/ingest-autoscaling');
     const { createAlarms } = await import('./stacks/alarms');
+    const { createTableHealthAlarms } = await import('./stacks/table-health-alarms');
     const { createOperatorAlarms } = await import('./stacks/operator-alarms');
     const { createProducerPolicies } = await import('./stacks/producer-policy');
 
@@ -73,7 +74,9 @@ export default $config({
       securityGroupId: network.redisSecurityGroup.id,
       keyArn: key.arn,
     });
-    const prometheus = stage.managedPrometheus ? createManagedPrometheus(names.prefix, account) : undefined;
+    const prometheus = stage.managedPrometheus
+      ? createManagedPrometheus(names.prefix, stage.stage, account, deploy.config.thresholds)
+      : undefined;
     const services = createServices({
       stage,
       names,
@@ -102,6 +105,14 @@ export default $config({
       thresholds: deploy.config.thresholds,
       keyArn: key.arn,
       account,
+      prometheusWorkspaceArn: prometheus?.workspace.arn,
+    });
+    prometheus?.routeAlerts(alarms.topic.arn);
+    createTableHealthAlarms({
+      stage,
+      prefix: names.prefix,
+      thresholds: deploy.config.thresholds,
+      alarmTopicArn: alarms.topic.arn,
     });
     createOperatorAlarms({
       stage,

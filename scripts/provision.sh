@@ -7,7 +7,11 @@
 #   5. The Iceberg Spark runtime jar (Glue 5.1's Iceberg) in .cache/jars
 #   6. redis-server (tests spawn their own instances on free ports)
 #   7. Chromium (Debian's chromium package; the status page tests drive it headless)
-#   8. A summary of versions
+#   8. promtool in .cache/bin (only that binary, from Debian's pinned prometheus package;
+#      the alert rule tests run it)
+#   9. The CI checks' tools (scripts/lib/ci-tools.sh: actionlint, gitleaks, zizmor, checkov,
+#      bandit, lockfile-lint, SBOM generators; `npm run lint:ci` runs them, docs/ci.md)
+#  10. A summary of versions
 #
 # Idempotent: every step checks first and says "already up to date" when there is
 # nothing to do, so a second run takes seconds. Used by newcomers (`npm run provision`)
@@ -16,6 +20,7 @@
 #   --runtime    only what `lean-ops dev` needs at run time (steps 1, 4 and 6: Node.js,
 #                Java, redis-server); `npm start` runs this first. About a second when
 #                everything is there.
+#   --no-ci-tools  skip step 9 (GitHub jobs that do not run `lint:ci` install it apart)
 #
 # Missing Debian packages are installed when run as root with apt-get; otherwise the
 # script stops with one message saying what to install on Debian/Ubuntu and macOS.
@@ -25,6 +30,7 @@
 #   CI=true                CI mode: never prompt; `npm ci` whenever the install stamp is absent
 #   REDIS_URL=redis://…    a running Redis: redis-server is not needed (runtime step)
 #   LEAN_OPS_NO_INSTALL=1  never install packages, only say what is missing
+#   LEAN_OPS_PROMTOOL=…    a promtool of your own (e.g. macOS: brew install prometheus)
 #
 # Keep ICEBERG_* in sync with tests/spark/conftest.py and scripts/test-spark.sh.
 set -euo pipefail
@@ -33,15 +39,17 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 RUNTIME_ONLY=0
+CI_TOOLS=1
 for arg in "$@"; do
   case "$arg" in
     --runtime) RUNTIME_ONLY=1 ;;
+    --no-ci-tools) CI_TOOLS=0 ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
       exit 0
       ;;
     *)
-      printf 'provision.sh: unknown option "%s" (expected --runtime or --help)\n' "$arg" >&2
+      printf 'provision.sh: unknown option "%s" (expected --runtime, --no-ci-tools or --help)\n' "$arg" >&2
       exit 2
       ;;
   esac
@@ -63,6 +71,10 @@ ICEBERG_JAR="$JAR_DIR/iceberg-spark-runtime-3.5_2.12-1.10.0.jar"
 # Pinned so that `dependency:copy -Dartifact=...` works without a pom.xml
 # (Maven 3.8's default dependency plugin is too old for that).
 MVN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+# Debian 12's prometheus package; only its promtool is extracted (no service, no install).
+# Keep in sync with tests/integration/observability-rules.test.ts (.cache/bin/promtool).
+PROMETHEUS_DEB_VERSION="2.42.0+ds-5+deb12u1"
+TOOL_BIN="$ROOT/.cache/bin"
 
 START_SECONDS=$SECONDS
 
@@ -280,6 +292,68 @@ CHROMIUM_VERSION="$("$CHROMIUM" --version 2>/dev/null | sed -n 's/^Chromium \([^
 info "chromium $CHROMIUM_VERSION"
 
 # ---------------------------------------------------------------------------
+# `promtool check rules` / `test rules` run in the integration tests (docs/observability.md).
+# Debian's prometheus package ships it; only usr/bin/promtool is extracted from the .deb
+# (apt-get download + dpkg-deb, nothing installed system-wide, no Prometheus service).
+PROMTOOL="${LEAN_OPS_PROMTOOL:-$TOOL_BIN/promtool}"
+step "promtool ($PROMTOOL)"
+# `promtool --version` prints "… (branch: debian/sid, revision: <Debian version>)".
+promtool_revision() { "$1" --version 2>/dev/null | sed -n 's/.*revision: \([^)]*\)).*/\1/p' | head -n1; }
+if [ -n "${LEAN_OPS_PROMTOOL:-}" ]; then
+  [ -x "$PROMTOOL" ] ||
+    die "LEAN_OPS_PROMTOOL=$LEAN_OPS_PROMTOOL is not an executable" "point it at a promtool, or unset it to use Debian's in .cache/bin"
+  PROMTOOL_VERSION="$("$PROMTOOL" --version 2>/dev/null | head -n1)"
+  info "using LEAN_OPS_PROMTOOL: $PROMTOOL_VERSION"
+elif [ -x "$PROMTOOL" ] && [ "$(promtool_revision "$PROMTOOL")" = "$PROMETHEUS_DEB_VERSION" ]; then
+  PROMTOOL_VERSION="$PROMETHEUS_DEB_VERSION"
+  info "already up to date (${PROMTOOL#"$ROOT"/}, Debian prometheus $PROMETHEUS_DEB_VERSION)"
+else
+  promtool_help=(
+    "the rule tests need it; on Debian/Ubuntu as root this step fetches it; elsewhere:"
+    "  macOS:  brew install prometheus, then export LEAN_OPS_PROMTOOL=\"\$(command -v promtool)\""
+  )
+  { command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; } ||
+    die "promtool not found at ${PROMTOOL#"$ROOT"/} and apt-get/dpkg-deb are not available to fetch it" "${promtool_help[@]}"
+  if ! apt-cache show "prometheus=$PROMETHEUS_DEB_VERSION" >/dev/null 2>&1; then
+    [ "$(id -u)" = "0" ] && [ "${LEAN_OPS_NO_INSTALL:-}" != "1" ] ||
+      die "Debian's prometheus $PROMETHEUS_DEB_VERSION is not in the apt lists (promtool comes from it)" \
+        "run 'sudo apt-get update' and rerun this script" "${promtool_help[@]}"
+    info "apt-get update (prometheus $PROMETHEUS_DEB_VERSION is not in the apt lists)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed" "check the apt sources, then rerun"
+    apt-cache show "prometheus=$PROMETHEUS_DEB_VERSION" >/dev/null 2>&1 ||
+      die "Debian's prometheus $PROMETHEUS_DEB_VERSION is not available from the apt sources" \
+        "this machine's Debian release may ship another version: update PROMETHEUS_DEB_VERSION in scripts/provision.sh"
+  fi
+  mkdir -p "$TOOL_BIN"
+  PROMTOOL_TMP="$(mktemp -d "$TOOL_BIN/.promtool.XXXXXX")"
+  trap 'rm -rf "$PROMTOOL_TMP"' EXIT
+  info "apt-get download prometheus=$PROMETHEUS_DEB_VERSION (~19 MB), extracting usr/bin/promtool"
+  # As root, apt's download sandbox user (_apt) cannot write to the scratch folder: download as root.
+  sandbox=()
+  [ "$(id -u)" = "0" ] && sandbox=(-o APT::Sandbox::User=root)
+  (cd "$PROMTOOL_TMP" && apt-get "${sandbox[@]}" download -qq "prometheus=$PROMETHEUS_DEB_VERSION") ||
+    die "apt-get download prometheus=$PROMETHEUS_DEB_VERSION failed" "check the output above (network access to Debian's archive is needed)"
+  DEB="$(ls "$PROMTOOL_TMP"/prometheus_*.deb 2>/dev/null | head -n1)"
+  [ -n "$DEB" ] || die "apt-get download left no prometheus_*.deb in $PROMTOOL_TMP" "rerun; check 'apt-cache policy prometheus'"
+  dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$PROMTOOL_TMP" ./usr/bin/promtool ||
+    die "could not extract usr/bin/promtool from $(basename "$DEB")" "check 'dpkg-deb -c $DEB'"
+  [ "$(promtool_revision "$PROMTOOL_TMP/usr/bin/promtool")" = "$PROMETHEUS_DEB_VERSION" ] ||
+    die "the extracted promtool does not run or is not $PROMETHEUS_DEB_VERSION" \
+      "'$PROMTOOL_TMP/usr/bin/promtool --version' says: $("$PROMTOOL_TMP/usr/bin/promtool" --version 2>&1 | head -n1)"
+  mv "$PROMTOOL_TMP/usr/bin/promtool" "$PROMTOOL"
+  rm -rf "$PROMTOOL_TMP"
+  trap - EXIT
+  PROMTOOL_VERSION="$PROMETHEUS_DEB_VERSION"
+  info "installed ${PROMTOOL#"$ROOT"/} (Debian prometheus $PROMETHEUS_DEB_VERSION)"
+fi
+
+# ---------------------------------------------------------------------------
+if [ "$CI_TOOLS" = 1 ]; then
+  # Its own steps and messages; stops the script (set -e) when a tool cannot be installed.
+  bash "$ROOT/scripts/lib/ci-tools.sh"
+fi
+
+# ---------------------------------------------------------------------------
 step "summary"
 venv_pkg_version() {
   "$VENV/bin/python" -c 'import sys; from importlib.metadata import version; print(version(sys.argv[1]))' "$1" 2>/dev/null ||
@@ -298,5 +372,6 @@ printf '    %-14s %s\n' \
   java "$JAVA_VERSION" \
   iceberg-jar "${ICEBERG_ARTIFACT##*:} (${ICEBERG_JAR#"$ROOT"/})" \
   redis-server "$REDIS_VERSION" \
-  chromium "$CHROMIUM_VERSION ($CHROMIUM)"
+  chromium "$CHROMIUM_VERSION ($CHROMIUM)" \
+  promtool "$PROMTOOL_VERSION (${PROMTOOL#"$ROOT"/})"
 printf '\nprovision: done in %ss\n' "$((SECONDS - START_SECONDS))"

@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-steps=(provision typecheck lint test:unit test:integration test:spark test:e2e test:infra)
+steps=(provision typecheck lint lint:ci test:unit test:integration test:spark test:e2e test:infra)
 failed=()
 summary=()
 for step in "${steps[@]}"; do

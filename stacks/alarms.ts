@@ -30,6 +30,8 @@ export function createAlarms(args: {
   thresholds: Thresholds;
   keyArn: $util.Input<string>;
   account: Account;
+  /** The stage's Managed Prometheus workspace, whose alert manager publishes to the topic. */
+  prometheusWorkspaceArn?: $util.Input<string> | undefined;
 }) {
   const { stage, thresholds, account } = args;
   const topic = new aws.sns.Topic('AlarmTopic', { name: `${args.prefix}-alarms`, kmsMasterKeyId: args.keyArn });
@@ -76,6 +78,22 @@ export function createAlarms(args: {
             ArnEquals: { 'aws:SourceArn': account.arn('events', `rule/${glueFailureRuleName(args.prefix)}`) },
           },
         },
+        ...(args.prometheusWorkspaceArn === undefined
+          ? []
+          : [
+              {
+                // AMP's alert manager checks the topic (GetTopicAttributes) before it publishes.
+                Sid: 'ManagedPrometheusAlertsPublish',
+                Effect: 'Allow',
+                Principal: { Service: 'aps.amazonaws.com' },
+                Action: ['sns:Publish', 'sns:GetTopicAttributes'],
+                Resource: topic.arn,
+                Condition: {
+                  ArnEquals: { 'aws:SourceArn': args.prometheusWorkspaceArn },
+                  StringEquals: { 'aws:SourceAccount': account.accountId },
+                },
+              },
+            ]),
       ],
     }),
   });

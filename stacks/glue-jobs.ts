@@ -52,9 +52,15 @@ const LAYER_ACCESS: Readonly<Record<GlueJobKind, { read: readonly LakeLayer[]; w
 
 /** The stage's maintenance policy as the maintenance job's arguments (jobs/glue/maintenance_job.py). */
 export function maintenanceArguments(stage: StageConfig): Record<string, string> {
+  const m = stage.maintenance;
   return {
-    '--retention_seconds': String(stage.maintenance.retentionSeconds),
-    '--orphan_older_than_seconds': String(stage.maintenance.orphanOlderThanSeconds),
+    '--retention_seconds': String(m.retentionSeconds),
+    '--orphan_older_than_seconds': String(m.orphanOlderThanSeconds),
+    '--retain_last': String(m.retainLast),
+    '--small_file_bytes': String(m.smallFileBytes),
+    '--target_file_bytes': String(m.targetFileBytes),
+    '--min_input_files': String(m.minInputFiles),
+    '--delete_file_threshold': String(m.deleteFileThreshold),
   };
 }
 

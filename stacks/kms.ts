@@ -41,6 +41,18 @@ export function createStageKey(stage: StageConfig, account: Account, prefix: str
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
           },
+          // The Managed Prometheus alert manager routes firing alerts to the same topic.
+          ...(stage.managedPrometheus
+            ? [
+                {
+                  Sid: 'ManagedPrometheusPublishesToAlarmTopic',
+                  Effect: 'Allow',
+                  Principal: { Service: 'aps.amazonaws.com' },
+                  Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+                  Resource: '*',
+                },
+              ]
+            : []),
         ],
       }),
     },

@@ -54,6 +54,12 @@ export interface ServiceWiring<V> {
   readonly jobMinIntervalSeconds: number;
   /** Seconds between maintenances of a topic (`stage.maintenance.intervalSeconds`). */
   readonly maintenanceIntervalSeconds: number;
+  /** The off-peak window of maintenance (`stage.maintenance.window`); null = any time. */
+  readonly maintenanceWindow: {
+    readonly pattern: string;
+    readonly tz: string;
+    readonly durationSeconds: number;
+  } | null;
 }
 
 /** Plain environment variables of `service` (secrets such as {@link REDIS_URL_SECRET_ENV} are not in it). */
@@ -101,6 +107,8 @@ export function serviceEnvironment<V>(service: WorkerService, w: ServiceWiring<V
         [SCHEDULER_ENV.jobMinIntervalSeconds]: String(w.jobMinIntervalSeconds),
         [SCHEDULER_ENV.glueMaintenanceJob]: w.maintenanceJob,
         [SCHEDULER_ENV.maintenanceIntervalSeconds]: String(w.maintenanceIntervalSeconds),
+        // Always set: a stage without a window overrides one the config file may have.
+        [SCHEDULER_ENV.maintenanceWindow]: JSON.stringify(w.maintenanceWindow),
       };
   }
 }

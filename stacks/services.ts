@@ -107,6 +107,7 @@ export function createServices(args: ServicesArgs) {
     cloudwatchNamespace: stage.cloudwatchNamespace,
     jobMinIntervalSeconds: stage.glue.minRunIntervalSeconds,
     maintenanceIntervalSeconds: stage.maintenance.intervalSeconds,
+    maintenanceWindow: stage.maintenance.window,
   };
   const common = { cluster, stage, deploy, prometheus: args.prometheus };
   const writeQuarantine: Statement = {

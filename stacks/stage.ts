@@ -8,33 +8,44 @@
  * Alarm thresholds are not here: they come from the app config file's `thresholds` (contract
  * §7 defaults), the same file the scheduler reads, so a process and its alarm cannot disagree.
  *
- * Plain TypeScript that imports only the contract (packages/core) and alarm-subscribers.ts, so that it runs under
+ * Plain TypeScript that imports only the contracts (packages/core, the config schema of packages/config) and alarm-subscribers.ts, so that it runs under
  * vitest and the root tsconfig without the SST platform.
  */
 
-import { DEFAULT_METRIC_NAMESPACE } from '@lean-ops/core';
+import { maintenanceWindowSchema } from '@lean-ops/config';
+import {
+  DEFAULT_METRIC_NAMESPACE,
+  formatZodIssues,
+  type StageProfile,
+  type StageSizing,
+  stageSizing,
+} from '@lean-ops/core';
 import { checkAlarmSubscribers } from './alarm-subscribers';
 
-/** `sst.aws.Service` CPU/memory pairs that Fargate accepts (SST validates the same table). */
-export type FargateSize =
-  | { readonly cpu: '0.25 vCPU'; readonly memory: '0.5 GB' | '1 GB' | '2 GB' }
-  | { readonly cpu: '0.5 vCPU'; readonly memory: '1 GB' | '2 GB' | '3 GB' | '4 GB' }
-  | { readonly cpu: '1 vCPU'; readonly memory: '2 GB' | '3 GB' | '4 GB' | '5 GB' | '6 GB' | '7 GB' | '8 GB' }
-  | { readonly cpu: '2 vCPU'; readonly memory: '4 GB' | '6 GB' | '8 GB' | '12 GB' | '16 GB' };
+export {
+  type FargateSize,
+  type GlueExecutionClass,
+  type GlueWorkerType,
+  STAGE_NAME_PATTERN,
+  type StageProfile,
+  stageProfile,
+} from '@lean-ops/core';
 
 /** The values CloudWatch Logs accepts for `retentionInDays` (up to two years). */
 export type LogRetentionDays = 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180 | 365 | 400 | 545 | 731;
 
-/** Glue worker types of Glue 5.x Spark jobs this project sizes for (both run Flex too). */
-export type GlueWorkerType = 'G.1X' | 'G.2X';
+/** When a stage's table maintenance may run (the scheduler's `scheduler.maintenanceWindow`). */
+export interface MaintenanceWindowSetting {
+  /** Cron pattern of the window's start (5 fields, or 6 with seconds first), e.g. `0 2 * * *`. */
+  readonly pattern: string;
+  /** IANA time zone of the pattern. */
+  readonly tz: string;
+  /** How long the window stays open after each firing (300 – 604,800); checked by the scheduler's schema. */
+  readonly durationSeconds: number;
+}
 
-/**
- * Glue's execution classes: `FLEX` runs on spare capacity at a lower DPU-hour price (Glue ≥ 3.0
- * Spark jobs on G.1X or G.2X), and may start later; `STANDARD` starts at once.
- */
-export type GlueExecutionClass = 'STANDARD' | 'FLEX';
-
-export interface StageConfig {
+/** A stage's configuration: its sizes (`StageSizing`, packages/core, which `lean-ops cost` prices) and the rest. */
+export interface StageConfig extends StageSizing {
   /** The stage name this configuration was built for. */
   readonly stage: string;
   /** Which settings table applied: `dev` for every stage that is not `staging` or `prod`. */
@@ -45,27 +56,6 @@ export interface StageConfig {
   readonly protect: boolean;
   /** DynamoDB deletion protection on the state tables. */
   readonly deletionProtection: boolean;
-  /** NAT for the private subnets the tasks run in: `ec2` (fck-nat instance, cheap) or `managed` (NAT Gateway). */
-  readonly nat: 'ec2' | 'managed';
-  /**
-   * Interface VPC endpoints (SQS, Firehose, ECR, CloudWatch Logs and metrics, Secrets Manager,
-   * STS, Glue) in the private subnets, so AWS API calls leave neither through NAT nor over the
-   * internet. The S3 and DynamoDB gateway endpoints exist on every stage (they are free).
-   */
-  readonly vpcEndpoints: boolean;
-  readonly ingest: {
-    /** Fewest ingest tasks the service scales in to. */
-    readonly minTasks: number;
-    /** Most ingest tasks the service scales out to. */
-    readonly maxTasks: number;
-    /** Target of the scaling policy: visible messages (all topic queues) per running task. */
-    readonly backlogPerTaskTarget: number;
-    readonly size: FargateSize;
-  };
-  /** The DLQ processor: one task. */
-  readonly dlqProcessor: { readonly size: FargateSize };
-  /** The scheduler: exactly one task (BullMQ job schedulers are upserted from one place). */
-  readonly scheduler: { readonly size: FargateSize };
   readonly dlq: {
     /** Receives before SQS moves a message to the topic's DLQ. */
     readonly maxReceiveCount: number;
@@ -80,33 +70,12 @@ export interface StageConfig {
     readonly firehoseErrors: number;
     readonly jobResults: number;
   };
-  /** Firehose → Iceberg buffering hints (Iceberg destination: 0–900 s, 1–128 MiB). */
-  readonly firehose: {
-    readonly bufferingIntervalSeconds: number;
-    readonly bufferingSizeMiB: number;
-  };
   /** DynamoDB point-in-time recovery on the state tables (checkpoints, schemas, drift log). */
   readonly pointInTimeRecovery: boolean;
-  /** ElastiCache (Valkey) for BullMQ: node type without the `cache.` prefix, and read replicas. */
-  readonly redis: { readonly instance: string; readonly replicas: number };
   /** Operator alarms beyond contract §7 (stacks/operator-alarms.ts) and who the alarm topic notifies. */
   readonly alarms: AlarmSettings;
-  /**
-   * The curation and semantic Glue jobs, sized with the cost model (packages/cost,
-   * docs/cost.md): one run of each serves every topic with pending data.
-   */
-  readonly glue: {
-    readonly workerType: GlueWorkerType;
-    /** Workers per curation / semantic run (bootstrap runs on the minimum of 2). */
-    readonly workers: number;
-    /** Execution class of the curation and semantic jobs (bootstrap runs standard). */
-    readonly executionClass: GlueExecutionClass;
-    /**
-     * Fewest seconds between two Glue runs of a kind, whatever triggers them (RAW advancing,
-     * the timer, the backlog loop): a burst of Firehose commits becomes one run. The
-     * scheduler reads it from its environment.
-     */
-    readonly minRunIntervalSeconds: number;
+  /** The Glue jobs: their sizes (`StageSizing`) and timeouts. */
+  readonly glue: StageSizing['glue'] & {
     /** Job timeouts in minutes: a stuck run is stopped and the scheduler retries it (maintenance: at its next interval). */
     readonly timeoutMinutes: {
       readonly bootstrap: number;
@@ -132,9 +101,23 @@ export interface StageConfig {
     readonly orphanOlderThanSeconds: number;
     /** Workers per maintenance run (in the stage's worker type and execution class). */
     readonly workers: number;
+    /**
+     * Off-peak window (the scheduler's `LEAN_OPS_MAINTENANCE_WINDOW`): maintenance is due only
+     * from a firing of the cron `pattern` in time zone `tz`, for `durationSeconds`, once the
+     * interval has passed; null = any time.
+     */
+    readonly window: MaintenanceWindowSetting | null;
+    /** Snapshots kept whatever their age (`--retain_last`, ≥ 1). */
+    readonly retainLast: number;
+    /** Files under this many bytes count as small in the health figures (`--small_file_bytes`). */
+    readonly smallFileBytes: number;
+    /** Size compaction writes its files at (`--target_file_bytes`); above `smallFileBytes`. */
+    readonly targetFileBytes: number;
+    /** A file group is compacted once it holds this many files (`--min_input_files`, ≥ 2). */
+    readonly minInputFiles: number;
+    /** A data file with this many delete files or more is rewritten, its deletes folded (`--delete_file_threshold`, ≥ 1). */
+    readonly deleteFileThreshold: number;
   };
-  /** Amazon Managed Prometheus workspace and an ADOT collector sidecar in every task. */
-  readonly managedPrometheus: boolean;
   /**
    * `sst deploy` waits until every service is stable (its tasks pass their health checks), so
    * a crash-looping image fails the deploy instead of reporting success (`wait` of the service).
@@ -148,8 +131,6 @@ export interface StageConfig {
   /** CloudWatch namespace of the scheduler's metrics and of the alarms on them. */
   readonly cloudwatchNamespace: string;
 }
-
-export type StageProfile = 'dev' | 'staging' | 'prod';
 
 /** One subscriber of the alarm topic: an e-mail address (AWS mails a confirmation link first) or an HTTPS endpoint. */
 export type AlarmSubscriber =
@@ -181,16 +162,37 @@ export interface DeployTarget {
  */
 export const PLACEHOLDER_ACCOUNT_ID = '123456789012';
 
-/** What a profile decides; `stage`, `profile` and the stage-derived values are added by {@link stageConfig}. */
-type ProfileSettings = Omit<StageConfig, 'stage' | 'profile' | 'cloudwatchNamespace'>;
-
-/** Stage names SST, CloudFormation-style resource names and S3 bucket prefixes all accept. */
-export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+/**
+ * What a profile decides beyond its sizes (`STAGE_SIZING`, packages/core); `stage`, `profile`
+ * and the stage-derived values are added by {@link stageConfig}.
+ */
+type ProfileSettings = Omit<StageConfig, 'stage' | 'profile' | 'cloudwatchNamespace' | keyof StageSizing> & {
+  readonly glue: Omit<StageConfig['glue'], keyof StageSizing['glue']>;
+};
 
 /** The scheduler's default namespace; prod uses it as is. */
 export const CLOUDWATCH_NAMESPACE = DEFAULT_METRIC_NAMESPACE;
 
 const DAY = 24 * 60 * 60;
+const MIB = 1024 * 1024;
+
+/**
+ * The compaction policy every profile starts from (the Glue maintenance job's defaults, but
+ * for the target size): one snapshot kept beyond retention, files under 32 MiB small,
+ * compaction writes 128 MiB files (the table's own target is Iceberg's 512 MiB, more than a
+ * topic's daily volume fills) once a group holds 5 files, and folds a data file's deletes
+ * as soon as it has one.
+ */
+const MAINTENANCE_POLICY = {
+  retainLast: 1,
+  smallFileBytes: 32 * MIB,
+  targetFileBytes: 128 * MIB,
+  minInputFiles: 5,
+  deleteFileThreshold: 1,
+} as const;
+
+/** 02:00–06:00 UTC: the night of the stage's European users, between the evening and morning peaks. */
+const OFF_PEAK_WINDOW = { pattern: '0 2 * * *', tz: 'UTC', durationSeconds: 4 * 60 * 60 } as const;
 
 const PROFILES = {
   dev: {
@@ -198,21 +200,6 @@ const PROFILES = {
     removal: 'remove',
     protect: false,
     deletionProtection: false,
-    /** @defaultValue fck-nat on a t4g.nano: a NAT Gateway per AZ would cost more than the rest of the stage. */
-    nat: 'ec2',
-    /** @defaultValue off: ten interface endpoints in two AZs cost more than the rest of a dev stage. */
-    vpcEndpoints: false,
-    ingest: {
-      /** @defaultValue 1..2 tasks: enough to see scaling happen, cheap to leave running. */
-      minTasks: 1,
-      maxTasks: 2,
-      /** @defaultValue 1,000 messages per task: a small backlog already scales out, so scaling is easy to watch. */
-      backlogPerTaskTarget: 1_000,
-      /** @defaultValue 0.25 vCPU / 1 GB: one worker peaks near 225 MB RSS (docs/ingest.md bench), 64 MiB buffer cap. */
-      size: { cpu: '0.25 vCPU', memory: '1 GB' },
-    },
-    dlqProcessor: { size: { cpu: '0.25 vCPU', memory: '0.5 GB' } },
-    scheduler: { size: { cpu: '0.25 vCPU', memory: '0.5 GB' } },
     /** @defaultValue 3: a failing message reaches the DLQ within seconds while developing. */
     dlq: { maxReceiveCount: 3 },
     /** @defaultValue 4 days (SQS default) / 14 days: the DLQ keeps messages past the 7-day age alarm. */
@@ -220,29 +207,23 @@ const PROFILES = {
     /** @defaultValue 7 days: long enough to debug last week's run, short enough to cost nothing. */
     logRetentionDays: 7,
     expirationDays: { quarantine: 14, firehoseErrors: 14, jobResults: 7 },
-    /** @defaultValue 60 s / 1 MiB: data shows up in RAW within a minute; small files do not matter here. */
-    firehose: { bufferingIntervalSeconds: 60, bufferingSizeMiB: 1 },
     /** @defaultValue off: dev tables are thrown away with the stage. */
     pointInTimeRecovery: false,
-    /** @defaultValue t4g.micro, no replica: BullMQ state of a dev stage is disposable. */
-    redis: { instance: 't4g.micro', replicas: 0 },
     /** @defaultValue no subscribers; 1 h queue age, 80 % Redis memory, 10 min below desired tasks. */
     alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 3600, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 10 },
+    glue: { timeoutMinutes: { bootstrap: 30, curation: 60, semantic: 60, maintenance: 120 } },
     /**
-     * @defaultValue 2 × G.1X (Glue's smallest Spark job), Flex, a run per 10 min at most: while
-     * test data flows, a day of Glue costs ≈ $2.80, against ≈ $8.45 standard every 5 min (docs/cost.md).
+     * @defaultValue daily at any time (no window: a dev stage is rarely up at night), 2 days of
+     * snapshots, 3 days for orphans, Glue's smallest job: maintenance is cheap here.
      */
-    glue: {
-      workerType: 'G.1X',
+    maintenance: {
+      intervalSeconds: DAY,
+      retentionSeconds: 2 * DAY,
+      orphanOlderThanSeconds: 3 * DAY,
       workers: 2,
-      executionClass: 'FLEX',
-      minRunIntervalSeconds: 600,
-      timeoutMinutes: { bootstrap: 30, curation: 60, semantic: 60, maintenance: 120 },
+      window: null,
+      ...MAINTENANCE_POLICY,
     },
-    /** @defaultValue daily, 2 days of snapshots, 3 days for orphans, Glue's smallest job: maintenance is cheap here. */
-    maintenance: { intervalSeconds: DAY, retentionSeconds: 2 * DAY, orphanOlderThanSeconds: 3 * DAY, workers: 2 },
-    /** @defaultValue off: a Prometheus in the VPC (or none) scrapes dev through Cloud Map. */
-    managedPrometheus: false,
     /** @defaultValue off: a dev deploy returns as soon as the changes are submitted. */
     waitForSteadyState: false,
     /** @defaultValue any account and region: personal stages deploy wherever their credentials point. */
@@ -253,45 +234,26 @@ const PROFILES = {
     removal: 'remove',
     protect: false,
     deletionProtection: false,
-    nat: 'ec2',
-    /** @defaultValue off, as dev: staging's traffic does not pay for the endpoints (docs/deploy.md). */
-    vpcEndpoints: false,
-    ingest: {
-      /** @defaultValue 1..4 tasks: exercises scale-out under load tests without prod's floor. */
-      minTasks: 1,
-      maxTasks: 4,
-      /** @defaultValue 10,000 messages per task: prod's target, so load tests scale as prod will. */
-      backlogPerTaskTarget: 10_000,
-      /** @defaultValue 0.5 vCPU / 1 GB: half of prod's task, so load tests show per-task limits early. */
-      size: { cpu: '0.5 vCPU', memory: '1 GB' },
-    },
-    dlqProcessor: { size: { cpu: '0.25 vCPU', memory: '0.5 GB' } },
-    scheduler: { size: { cpu: '0.25 vCPU', memory: '1 GB' } },
     /** @defaultValue 10: same as prod, so retry and DLQ behaviour is rehearsed as it will run. */
     dlq: { maxReceiveCount: 10 },
     queueRetentionSeconds: { source: 4 * DAY, dlq: 14 * DAY },
     /** @defaultValue 30 days: covers a release cycle of investigations. */
     logRetentionDays: 30,
     expirationDays: { quarantine: 30, firehoseErrors: 30, jobResults: 14 },
-    /** @defaultValue 300 s / 64 MiB: prod's latency, smaller files because traffic is lower. */
-    firehose: { bufferingIntervalSeconds: 300, bufferingSizeMiB: 64 },
     /** @defaultValue on: restores are rehearsed here before they are needed in prod. */
     pointInTimeRecovery: true,
-    redis: { instance: 't4g.small', replicas: 0 },
     /** @defaultValue as prod, so alarms are rehearsed here; add subscribers before the first deploy. */
     alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 900, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 5 },
-    /** @defaultValue 4 × G.1X, Flex (a third cheaper; a late start only delays a rehearsal), prod's 6 min between runs. */
-    glue: {
-      workerType: 'G.1X',
-      workers: 4,
-      executionClass: 'FLEX',
-      minRunIntervalSeconds: 360,
-      timeoutMinutes: { bootstrap: 30, curation: 120, semantic: 120, maintenance: 120 },
+    glue: { timeoutMinutes: { bootstrap: 30, curation: 120, semantic: 120, maintenance: 120 } },
+    /** @defaultValue as prod, on 2 workers: the maintenance job is rehearsed here. */
+    maintenance: {
+      intervalSeconds: DAY,
+      retentionSeconds: 5 * DAY,
+      orphanOlderThanSeconds: 3 * DAY,
+      workers: 2,
+      window: OFF_PEAK_WINDOW,
+      ...MAINTENANCE_POLICY,
     },
-    /** @defaultValue as prod: the maintenance job is rehearsed here. */
-    maintenance: { intervalSeconds: DAY, retentionSeconds: 5 * DAY, orphanOlderThanSeconds: 3 * DAY, workers: 2 },
-    /** @defaultValue on, as in prod: the ADOT sidecar runs here before prod ever starts it. */
-    managedPrometheus: true,
     /** @defaultValue on: a deploy that cannot start healthy tasks fails here first. */
     waitForSteadyState: true,
     /** @defaultValue placeholders: set the staging account and region before the first deploy. */
@@ -302,21 +264,6 @@ const PROFILES = {
     removal: 'retain',
     protect: true,
     deletionProtection: true,
-    /** @defaultValue managed NAT Gateways: no single instance between the workers and AWS APIs. */
-    nat: 'managed',
-    /** @defaultValue on: AWS API traffic stays private and skips the NAT Gateway's per-GB charge. */
-    vpcEndpoints: true,
-    ingest: {
-      /** @defaultValue 2..10 tasks: two keep ingest up through a task or AZ loss; 10 × ~4k msg/s (bench) ≈ 40k msg/s. */
-      minTasks: 2,
-      maxTasks: 10,
-      /** @defaultValue 10,000 messages per task: ~2.5 s of work for one task at the measured ~4k msg/s. */
-      backlogPerTaskTarget: 10_000,
-      /** @defaultValue 1 vCPU / 2 GB: Node uses one core (~263 µs CPU per message measured); 2 GB is ~9× the peak RSS. */
-      size: { cpu: '1 vCPU', memory: '2 GB' },
-    },
-    dlqProcessor: { size: { cpu: '0.5 vCPU', memory: '1 GB' } },
-    scheduler: { size: { cpu: '0.5 vCPU', memory: '1 GB' } },
     /**
      * @defaultValue 10: RETRY backoff (2 s × 2^(n−1), capped at 300 s) then spans ~13 minutes of
      * transient errors, and receives spent on worker restarts during deploys rarely reach the limit.
@@ -328,34 +275,24 @@ const PROFILES = {
     logRetentionDays: 90,
     /** @defaultValue a year of quarantine (evidence for device owners), 90 days of delivery errors and results. */
     expirationDays: { quarantine: 365, firehoseErrors: 90, jobResults: 90 },
-    /** @defaultValue 300 s / 128 MiB: fewer, larger Iceberg files; 5 min stays well inside the 15 min trigger. */
-    firehose: { bufferingIntervalSeconds: 300, bufferingSizeMiB: 128 },
     /** @defaultValue on: checkpoints and registries are the pipeline's memory. */
     pointInTimeRecovery: true,
-    /** @defaultValue m7g.large with one replica in another AZ: BullMQ state survives a node loss. */
-    redis: { instance: 'm7g.large', replicas: 1 },
     /** @defaultValue 15 min queue age, 80 % Redis memory, 5 min below desired tasks; add subscribers before the first deploy. */
     alarms: { subscribers: [], sourceQueueMaxAgeSeconds: 900, redisMemoryPercent: 80, tasksBelowDesiredMinutes: 5 },
+    glue: { timeoutMinutes: { bootstrap: 30, curation: 180, semantic: 180, maintenance: 120 } },
     /**
-     * @defaultValue 6 × G.2X (12 DPU), standard, at most a run per 6 min. The model (docs/cost.md)
-     * at 20 topics and 1,000 msg/s: semantic freshness p99 ≈ 13.7 min (≤ 15) and Glue ≈ $58/day,
-     * 17 % of the seeds' per-topic design on the same workers. 12 DPU is the fewest with which
-     * a run at the ingest fleet's peak (10 tasks × ~3,950 msg/s) still fits in the 6 minutes.
+     * @defaultValue daily in the 02:00–06:00 UTC window, 5 days of snapshots (Iceberg's
+     * default; the semantic lag alarm fires long before), 3 days for orphans, 4 workers:
+     * compaction reads and rewrites a day of files.
      */
-    glue: {
-      workerType: 'G.2X',
-      workers: 6,
-      executionClass: 'STANDARD',
-      minRunIntervalSeconds: 360,
-      timeoutMinutes: { bootstrap: 30, curation: 180, semantic: 180, maintenance: 120 },
+    maintenance: {
+      intervalSeconds: DAY,
+      retentionSeconds: 5 * DAY,
+      orphanOlderThanSeconds: 3 * DAY,
+      workers: 4,
+      window: OFF_PEAK_WINDOW,
+      ...MAINTENANCE_POLICY,
     },
-    /**
-     * @defaultValue daily, 5 days of snapshots (Iceberg's default; the semantic lag alarm fires
-     * long before), 3 days for orphans, 4 workers: compaction reads and rewrites a day of files.
-     */
-    maintenance: { intervalSeconds: DAY, retentionSeconds: 5 * DAY, orphanOlderThanSeconds: 3 * DAY, workers: 4 },
-    /** @defaultValue on: metrics land in AMP without operating a Prometheus server. */
-    managedPrometheus: true,
     /** @defaultValue on: `sst deploy` fails (and ECS rolls back) when the new tasks do not become healthy. */
     waitForSteadyState: true,
     /** @defaultValue placeholders: set the prod account and region before the first deploy. */
@@ -363,20 +300,34 @@ const PROFILES = {
   },
 } as const satisfies Record<StageProfile, ProfileSettings>;
 
-/** The settings profile a stage uses: its own for `staging` and `prod`, `dev` for any other. */
-export function stageProfile(stage: string): StageProfile {
-  return stage === 'prod' || stage === 'staging' ? stage : 'dev';
-}
-
 /** Iceberg 1.10's `remove_orphan_files` refuses `older_than` under 24 h (a write in progress is younger). */
 export const MIN_ORPHAN_OLDER_THAN_SECONDS = DAY;
 
-function checkMaintenance(stage: string, m: StageConfig['maintenance']): void {
+/** Refuses a profile's maintenance settings with an error naming each bad field. */
+export function checkMaintenance(stage: string, m: StageConfig['maintenance']): void {
   const problems: string[] = [];
   if (m.orphanOlderThanSeconds < MIN_ORPHAN_OLDER_THAN_SECONDS)
     problems.push(`orphanOlderThanSeconds: ${m.orphanOlderThanSeconds} is under ${MIN_ORPHAN_OLDER_THAN_SECONDS}`);
   if (m.retentionSeconds <= 0) problems.push(`retentionSeconds: ${m.retentionSeconds} must be positive`);
   if (m.intervalSeconds < 0) problems.push(`intervalSeconds: ${m.intervalSeconds} must be 0 (off) or more`);
+  const atLeast = (name: keyof typeof MAINTENANCE_POLICY, min: number) => {
+    const value = m[name];
+    if (!Number.isInteger(value) || value < min) problems.push(`${name}: ${value} must be an integer ≥ ${min}`);
+  };
+  atLeast('retainLast', 1);
+  atLeast('smallFileBytes', 1);
+  atLeast('targetFileBytes', 1);
+  atLeast('minInputFiles', 2);
+  atLeast('deleteFileThreshold', 1);
+  if (m.targetFileBytes <= m.smallFileBytes)
+    problems.push(
+      `targetFileBytes: ${m.targetFileBytes} must be above smallFileBytes (${m.smallFileBytes}), or compacted files count as small`,
+    );
+  if (m.window !== null) {
+    // The scheduler's own rules (cron-parser, Intl): a window the stage passes is one it accepts.
+    const window = maintenanceWindowSchema.safeParse(m.window);
+    if (!window.success) problems.push(...formatZodIssues(window.error, m.window, ['window']));
+  }
   if (problems.length > 0) {
     throw new Error(`stage ${stage}: invalid maintenance settings (stacks/stage.ts): ${problems.join('; ')}`);
   }
@@ -385,25 +336,20 @@ function checkMaintenance(stage: string, m: StageConfig['maintenance']): void {
 /**
  * The configuration of `stage`.
  *
- * @throws Error naming the stage when it does not match {@link STAGE_NAME_PATTERN}.
+ * @throws InvalidStageNameError (packages/core) when the name does not match `STAGE_NAME_PATTERN`.
  */
 export function stageConfig(stage: string): StageConfig {
-  if (!STAGE_NAME_PATTERN.test(stage)) {
-    throw new Error(
-      `invalid stage name ${JSON.stringify(stage)}: a stage must match ${STAGE_NAME_PATTERN} ` +
-        '(lowercase letter first, then up to 30 lowercase letters, digits or hyphens); pass --stage <name>',
-    );
-  }
-  const profile = stageProfile(stage);
+  const { profile, ...sizing } = stageSizing(stage);
   // A deep copy on every call: a caller that mutates its copy cannot change another stack's.
   const settings: ProfileSettings = structuredClone(PROFILES[profile]);
   // A mistyped subscriber would only show as alarms that never arrive: refuse it before any deploy.
   checkAlarmSubscribers(stage, settings.alarms.subscribers);
   checkMaintenance(stage, settings.maintenance);
   return {
-    stage,
+    ...sizing,
     profile,
     ...settings,
+    glue: { ...sizing.glue, ...settings.glue },
     // Stages sharing an account (dev and personal stages) must not feed each other's alarms.
     cloudwatchNamespace: profile === 'prod' ? CLOUDWATCH_NAMESPACE : `${CLOUDWATCH_NAMESPACE}/${stage}`,
   };

@@ -29,11 +29,9 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
+from typing import Any, Mapping
 
-from lean_ops_jobs.batch import finish_batch, run_topics
+from lean_ops_jobs.batch import finish_batch, read_batch, run_topics
 from lean_ops_jobs.ddl import TopicTables
 from lean_ops_jobs.jobargs import DEFAULT_CATALOG, job_run_id, resolve_args, spark_session
 from lean_ops_jobs.maintenance import MaintenancePolicy, maintain_topic
@@ -67,35 +65,12 @@ def policy_of(args: dict[str, Any]) -> MaintenancePolicy:
     return MaintenancePolicy(**values)
 
 
-def read_maintenance_batch(batch_uri: str, *, s3_client: Any = None) -> list[dict[str, Any]]:
-    parsed = urlparse(batch_uri)
-    if parsed.scheme == "s3":
-        if s3_client is None:
-            import boto3  # provided by Glue
-
-            s3_client = boto3.client("s3")
-        text = s3_client.get_object(Bucket=parsed.netloc, Key=parsed.path.lstrip("/"))["Body"].read().decode("utf-8")
-    elif parsed.scheme in ("", "file"):
-        text = Path(parsed.path if parsed.scheme == "file" else batch_uri).read_text(encoding="utf-8")
-    else:
-        raise ValueError(f"batch_uri {batch_uri!r}: only s3:// URIs and local paths are supported")
-    document = json.loads(text)
-    if not isinstance(document, dict) or document.get("job") != "maintenance":
-        raise ValueError(f"batch {batch_uri}: not a maintenance batch")
-    topics = document.get("topics")
-    if not isinstance(topics, list) or not topics:
-        raise ValueError(f"batch {batch_uri}: topics must be a non-empty list")
-    seen: set[str] = set()
-    for i, item in enumerate(topics):
-        if not isinstance(item, dict) or not isinstance(item.get("topic"), str):
-            raise ValueError(f"batch {batch_uri}: topics[{i}] needs a string topic")
-        for key in ("raw_checkpoint", "curated_checkpoint"):
-            if item.get(key) is not None and not isinstance(item[key], str):
-                raise ValueError(f"batch {batch_uri}: topics[{i}].{key} must be a snapshot id as text or null")
-        if item["topic"] in seen:
-            raise ValueError(f"batch {batch_uri}: topic {item['topic']!r} appears twice")
-        seen.add(item["topic"])
-    return topics
+def checkpoints_problem(item: Mapping[str, Any]) -> str | None:
+    """A maintenance batch's topic: each checkpoint is a snapshot id as text, or null."""
+    for key in ("raw_checkpoint", "curated_checkpoint"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            return f".{key} must be a snapshot id as text or null"
+    return None
 
 
 def main(argv: list[str] | None = None, spark=None) -> dict:
@@ -103,7 +78,7 @@ def main(argv: list[str] | None = None, spark=None) -> dict:
     run_id = job_run_id(args)
     policy = policy_of(args)
     dry_run = str(args.get("dry_run") or "false").lower() == "true"
-    batch = read_maintenance_batch(args["batch_uri"])
+    batch = read_batch(args["batch_uri"], "maintenance", topic_problem=checkpoints_problem)
     spark = spark or spark_session()
     catalog = args["catalog"] or DEFAULT_CATALOG
 

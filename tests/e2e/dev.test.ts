@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cli, ENV, FREE_PORTS } from './dev-process.js';
-import { buildInput } from './input-fixture.js';
+import { buildInput, inputConfig } from './input-fixture.js';
 
 const CHROMIUM = process.env.LEAN_OPS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -25,24 +25,7 @@ describe('lean-ops dev end to end (embedded SQS, DynamoDB Local, Redis, DuckDB; 
     const dir = mkdtempSync(join(tmpdir(), 'e2e-dev-'));
     const input = buildInput();
     writeFileSync(join(dir, 'input.jsonl'), `${input.lines.join('\n')}\n`);
-    writeFileSync(
-      join(dir, 'config.json'),
-      JSON.stringify({
-        topics: {
-          sensors: {
-            schema: {
-              version: 1,
-              columns: [
-                { name: 'temperature', type: 'double', required: true },
-                { name: 'status', type: 'string' },
-              ],
-            },
-          },
-          events: {},
-        },
-        thresholds: { triggerIntervalSeconds: 5 },
-      }),
-    );
+    writeFileSync(join(dir, 'config.json'), inputConfig({ thresholds: { triggerIntervalSeconds: 5 } }));
     const data = join(dir, 'data');
     const run = await cli([
       'dev',

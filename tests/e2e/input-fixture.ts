@@ -78,3 +78,25 @@ export function buildInput(): Expected {
   const lines = shuffle([...bodies, ...faults], 7);
   return { curated, semantic, faulty: faults.length, lines };
 }
+
+/**
+ * The config the input above is written for: `sensors` with a semantic schema, `events`
+ * without one (its runs end curation-only: missing schema, drift "*"), plus `extra` settings.
+ */
+export function inputConfig(extra: Record<string, unknown>): string {
+  return JSON.stringify({
+    topics: {
+      sensors: {
+        schema: {
+          version: 1,
+          columns: [
+            { name: 'temperature', type: 'double', required: true },
+            { name: 'status', type: 'string' },
+          ],
+        },
+      },
+      events: {},
+    },
+    ...extra,
+  });
+}

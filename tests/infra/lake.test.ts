@@ -145,6 +145,11 @@ describe('Glue jobs', () => {
           '--result_uri': 's3://artifactsbucket-mock/job-results/maintenance',
           '--retention_seconds': String(maintenance.retentionSeconds),
           '--orphan_older_than_seconds': String(maintenance.orphanOlderThanSeconds),
+          '--retain_last': String(maintenance.retainLast),
+          '--small_file_bytes': String(maintenance.smallFileBytes),
+          '--target_file_bytes': String(maintenance.targetFileBytes),
+          '--min_input_files': String(maintenance.minInputFiles),
+          '--delete_file_threshold': String(maintenance.deleteFileThreshold),
         },
       });
       expect(maintenance.orphanOlderThanSeconds).toBeGreaterThanOrEqual(86_400);

@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
-import { loadConfig } from '@lean-ops/config';
+import { loadConfig, schedulerTuningSchema } from '@lean-ops/config';
 import { readServiceEnvironment } from '@lean-ops/queue-worker';
 import { DLQ } from '@lean-ops/worker-dlq';
 import { INGEST } from '@lean-ops/worker-ingest';
-import { readSchedulerEnvironment } from '@lean-ops/worker-scheduler';
+import { readSchedulerEnvironment, withSchedulerEnvironment } from '@lean-ops/worker-scheduler';
 import { describe, expect, it } from 'vitest';
 import { stageNames } from '../../stacks/names';
 import {
@@ -13,6 +13,7 @@ import {
   type ServiceWiring,
   serviceEnvironment,
 } from '../../stacks/service-environment';
+import { stageConfig } from '../../stacks/stage';
 
 const names = stageNames('prod');
 const wiring: ServiceWiring<string> = {
@@ -35,6 +36,7 @@ const wiring: ServiceWiring<string> = {
   cloudwatchNamespace: 'LeanOps',
   jobMinIntervalSeconds: 600,
   maintenanceIntervalSeconds: 86_400,
+  maintenanceWindow: stageConfig('prod').maintenance.window,
 };
 const COMMON = ['LEAN_OPS_CONFIG', 'LEAN_OPS_METRICS_PORT', 'LEAN_OPS_LOG_LEVEL', 'AWS_REGION'];
 
@@ -81,8 +83,34 @@ describe('serviceEnvironment', () => {
       jobMinIntervalSeconds: 600,
       glueMaintenanceJob: 'lean-ops-prod-maintenance',
       maintenanceIntervalSeconds: 86_400,
+      maintenanceWindow: { pattern: '0 2 * * *', tz: 'UTC', durationSeconds: 14_400 },
       region: 'eu-west-1',
     });
+  });
+
+  it('round-trips the stage’s maintenance window, and a stage without one overrides the config file’s', () => {
+    const fileWindow = { pattern: '0 3 * * 6', tz: 'Europe/Berlin', durationSeconds: 3_600 };
+    const config = {
+      scheduler: schedulerTuningSchema.parse({ maintenanceIntervalSeconds: 3_600, maintenanceWindow: fileWindow }),
+    };
+    const read = (w: ServiceWiring<string>) =>
+      readSchedulerEnvironment({ ...serviceEnvironment('scheduler', w), [REDIS_URL_SECRET_ENV]: 'redis://r:6379' });
+
+    const prod = withSchedulerEnvironment(config, read(wiring)).scheduler;
+    expect(prod).toMatchObject({ jobMinIntervalSeconds: 600, maintenanceIntervalSeconds: 86_400 });
+    expect(prod.maintenanceWindow).toEqual(wiring.maintenanceWindow);
+    const devEnv = read({ ...wiring, maintenanceWindow: stageConfig('dev').maintenance.window });
+    expect(devEnv.maintenanceWindow).toBeNull();
+    const dev = withSchedulerEnvironment(config, devEnv).scheduler;
+    expect(dev.maintenanceIntervalSeconds).toBe(86_400);
+    expect(dev).not.toHaveProperty('maintenanceWindow');
+    // Without the variable the file's window stands.
+    expect(
+      withSchedulerEnvironment(config, { ...devEnv, maintenanceWindow: undefined }).scheduler.maintenanceWindow,
+    ).toEqual(fileWindow);
+    expect(() =>
+      read({ ...wiring, maintenanceWindow: { pattern: '0 25 * * *', tz: 'UTC', durationSeconds: 600 } }),
+    ).toThrow(/LEAN_OPS_MAINTENANCE_WINDOW \(maintenanceWindow\.pattern: not a cron pattern/);
   });
 
   it.each([
@@ -123,6 +151,7 @@ describe('serviceEnvironment', () => {
         'LEAN_OPS_JOB_MIN_INTERVAL_SECONDS',
         'LEAN_OPS_GLUE_MAINTENANCE_JOB',
         'LEAN_OPS_MAINTENANCE_INTERVAL_SECONDS',
+        'LEAN_OPS_MAINTENANCE_WINDOW',
       ],
     ],
   ] as const)('sets exactly the agreed variables for %s', (service, own) => {

@@ -1,4 +1,5 @@
-import { schedulerTuningSchema, thresholdsSchema } from '@lean-ops/config';
+import { maintenanceWindowSchema, schedulerTuningSchema, thresholdsSchema } from '@lean-ops/config';
+import { InvalidStageNameError, STAGE_SIZING, type StageSizing, stageSizing } from '@lean-ops/core';
 import {
   type CostScenario,
   costReport,
@@ -12,6 +13,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   CLOUDWATCH_NAMESPACE,
+  checkMaintenance,
   type FargateSize,
   type StageConfig,
   stageConfig,
@@ -98,6 +100,66 @@ describe('stageConfig', () => {
       expect(maintenance.intervalSeconds, stage).toBeGreaterThan(0);
       expect(glue.timeoutMinutes.maintenance * 60, stage).toBeLessThan(maintenance.intervalSeconds);
     }
+  });
+
+  it('maintains prod and staging in an off-peak window, dev at any time, with a valid compaction policy', () => {
+    expect(stageConfig('prod').maintenance.window).toEqual({
+      pattern: '0 2 * * *',
+      tz: 'UTC',
+      durationSeconds: 14_400,
+    });
+    expect(stageConfig('staging').maintenance.window).toEqual(stageConfig('prod').maintenance.window);
+    expect(stageConfig('alice').maintenance.window).toBeNull();
+    for (const stage of ['dev', 'staging', 'prod']) {
+      const { window, ...m } = stageConfig(stage).maintenance;
+      // The scheduler's own rules (cron-parser, Intl) accept the window the stage passes it.
+      if (window !== null) expect(maintenanceWindowSchema.parse(window), stage).toEqual(window);
+      expect(m.targetFileBytes, stage).toBeGreaterThan(m.smallFileBytes);
+      expect(m.retainLast, stage).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('takes its sizes from the contract’s STAGE_SIZING, which lean-ops cost prices without stacks/', () => {
+    for (const stage of ['dev', 'alice', 'staging', 'prod']) {
+      const config = stageConfig(stage);
+      const sizing = stageSizing(stage);
+
+      expect(sizing.profile, stage).toBe(config.profile);
+      for (const key of Object.keys(STAGE_SIZING.dev) as (keyof StageSizing)[])
+        expect(sizing[key], `${stage} ${key}`).toEqual(
+          key === 'glue' ? { ...config.glue, timeoutMinutes: undefined } : config[key],
+        );
+    }
+    expect(() => stageSizing('Prod')).toThrow(InvalidStageNameError);
+    expect(() => stageConfig('Prod')).toThrow(InvalidStageNameError);
+  });
+
+  it('refuses bad maintenance settings, naming each field', () => {
+    const good = stageConfig('prod').maintenance;
+    expect(() => checkMaintenance('prod', good)).not.toThrow();
+    const act = () =>
+      checkMaintenance('prod', {
+        ...good,
+        retainLast: 0,
+        minInputFiles: 1,
+        targetFileBytes: good.smallFileBytes,
+        deleteFileThreshold: 1.5,
+        window: { pattern: '0 2 * *', tz: 'Mars/Olympus', durationSeconds: 60 },
+      });
+
+    expect(act).toThrow(/^stage prod: invalid maintenance settings/);
+    expect(() =>
+      checkMaintenance('prod', { ...good, window: { pattern: '0 2 * * mon-xyz', tz: 'UTC', durationSeconds: 600 } }),
+    ).toThrow('window.pattern: not a cron pattern: "0 2 * * mon-xyz"');
+    for (const field of [
+      'retainLast: 0 must be an integer ≥ 1',
+      'minInputFiles: 1 must be an integer ≥ 2',
+      'deleteFileThreshold: 1.5 must be an integer ≥ 1',
+      `targetFileBytes: ${good.smallFileBytes} must be above smallFileBytes`,
+      'window.tz: not an IANA time zone: "Mars/Olympus"',
+      'window.durationSeconds: Too small: expected number to be >=300 (got 60)',
+    ])
+      expect(act).toThrow(field);
   });
 
   it('keeps DLQ messages longer than the DLQ age alarm waits, so the alarm fires before data is lost', () => {

@@ -15,6 +15,7 @@ import maintenance_job
 import pytest
 from glue_support import T0_MS, append_raw, event, raw_of
 from lean_ops_jobs import run_curation
+from lean_ops_jobs.batch import read_batch
 from lean_ops_jobs.ddl import TopicTables
 from lean_ops_jobs.health import TableRef, table_health, topic_health
 from lean_ops_jobs.iceberg import current_snapshot, java_table
@@ -217,3 +218,22 @@ def test_maintenance_job_entry_point_dry_run_and_result_document(spark, tables, 
     assert health["raw"]["snapshots"] == done["raw"]["health_after"]["snapshots"]
     with pytest.raises(ValueError, match="--retain_last"):
         maintenance_job.policy_of({"retain_last": "one"})
+
+
+def test_maintenance_batch_is_read_by_the_shared_batch_reader_with_its_checkpoint_check(tmp_path):
+    def batch_file(name, document):
+        path = tmp_path / name
+        path.write_text(json.dumps(document))
+        return str(path)
+
+    entry = {"topic": "a", "raw_checkpoint": "9223372036854775807", "curated_checkpoint": None}
+    good = batch_file("good.json", {"job": "maintenance", "topics": [entry]})
+    assert read_batch(good, "maintenance", topic_problem=maintenance_job.checkpoints_problem) == [entry]
+    # The default check is the curation/semantic one: a maintenance entry has no to_snapshot.
+    with pytest.raises(ValueError, match=r"topics\[0\] needs a string to_snapshot"):
+        read_batch(good, "maintenance")
+    numeric = batch_file("numeric.json", {"job": "maintenance", "topics": [{**entry, "curated_checkpoint": 5}]})
+    with pytest.raises(ValueError, match=r"topics\[0\]\.curated_checkpoint must be a snapshot id as text or null"):
+        read_batch(numeric, "maintenance", topic_problem=maintenance_job.checkpoints_problem)
+    with pytest.raises(ValueError, match="not a maintenance batch"):
+        read_batch(batch_file("curation.json", {"job": "curation", "topics": [entry]}), "maintenance")

@@ -6,6 +6,7 @@ import { registerDlqCommand } from './commands/dlq-command.js';
 import { registerDriftCommand } from './commands/drift-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerLakeCommands } from './commands/lake-commands.js';
+import { registerObservabilityCommand } from './commands/observability-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerSchedulerCommand } from './commands/scheduler-command.js';
 import { registerSchemaCommand } from './commands/schema-command.js';
@@ -33,5 +34,6 @@ export function buildProgram(): Command {
   registerDriftCommand(program);
   registerCostCommand(program);
   registerTablesCommand(program);
+  registerObservabilityCommand(program);
   return program;
 }

@@ -39,9 +39,21 @@ class BatchFailedError(RuntimeError):
     """Every topic of the batch failed (the result document was written first)."""
 
 
-def read_batch(batch_uri: str, job: str, *, s3_client: Any = None) -> list[dict[str, Any]]:
+def ranged_topic_problem(item: Mapping[str, Any]) -> str | None:
+    """The check of a curation or semantic batch's topic: it needs its range's ``to_snapshot``."""
+    return None if isinstance(item.get("to_snapshot"), str) else " needs a string to_snapshot"
+
+
+def read_batch(
+    batch_uri: str,
+    job: str,
+    *,
+    s3_client: Any = None,
+    topic_problem: Callable[[Mapping[str, Any]], str | None] = ranged_topic_problem,
+) -> list[dict[str, Any]]:
     """The topics of the batch document at ``batch_uri`` (``s3://…`` or a local path), checked:
-    written for ``job``, a non-empty list of distinct topics, each with ``to_snapshot``."""
+    written for ``job``, a non-empty list of distinct topics, each passing ``topic_problem``
+    (which returns what is wrong with an entry, or None; by default it needs ``to_snapshot``)."""
     parsed = urlparse(batch_uri)
     if parsed.scheme == "s3":
         if s3_client is None:
@@ -62,8 +74,11 @@ def read_batch(batch_uri: str, job: str, *, s3_client: Any = None) -> list[dict[
         raise ValueError(f"batch {batch_uri}: topics must be a non-empty list")
     seen: set[str] = set()
     for i, item in enumerate(topics):
-        if not isinstance(item, dict) or not isinstance(item.get("topic"), str) or not isinstance(item.get("to_snapshot"), str):
-            raise ValueError(f"batch {batch_uri}: topics[{i}] needs a string topic and to_snapshot")
+        if not isinstance(item, dict) or not isinstance(item.get("topic"), str):
+            raise ValueError(f"batch {batch_uri}: topics[{i}] needs a string topic")
+        problem = topic_problem(item)
+        if problem is not None:
+            raise ValueError(f"batch {batch_uri}: topics[{i}]{problem}")
         if item["topic"] in seen:
             raise ValueError(f"batch {batch_uri}: topic {item['topic']!r} appears twice")
         seen.add(item["topic"])

@@ -1,16 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BatchStopJobRunCommand,
-  GetJobRunCommand,
-  type GetJobRunCommandOutput,
-  type GlueClient,
-  StartJobRunCommand,
-} from '@aws-sdk/client-glue';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   formatZodIssues,
-  JOB_BATCH_FOLDER,
   JobFailedError,
   type MaintainOptions,
   TABLE_HEALTH_FIGURES,
@@ -22,27 +11,16 @@ import {
   type TopicCheckpoints,
 } from '@lean-ops/core';
 import { z } from 'zod';
-import type { AdapterLogger } from './adapter-logger.js';
-import { errorCode, errorMessage, isRetryableAwsError } from './aws-errors.js';
+import { checkGlueRunOptions, GlueJobRunClient, type GlueRunOptions } from './glue-job-run-client.js';
 import { OptionChecks } from './option-checks.js';
-import { parseS3Uri, readS3Object, type S3Location } from './s3-location.js';
 
-export interface GlueTableMaintenanceOptions {
-  readonly glue: GlueClient;
-  readonly s3: S3Client;
+/**
+ * `resultsUri`: batches go to `<resultsUri>/maintenance/requests/`, results are read from
+ * `<resultsUri>/maintenance/<runId>.json`. Defaults: `GLUE_TABLE_MAINTENANCE_DEFAULTS`.
+ */
+export interface GlueTableMaintenanceOptions extends GlueRunOptions {
   /** Glue job running `jobs/glue/maintenance_job.py`, deployed with `--result_uri <resultsUri>/maintenance`. */
   readonly jobName: string;
-  /** `s3://bucket[/prefix]`: batches go to `<resultsUri>/maintenance/requests/`, results are read from `<resultsUri>/maintenance/<runId>.json`. */
-  readonly resultsUri: string;
-  /** First delay between GetJobRun polls and StartJobRun attempts. @defaultValue 10000 */
-  readonly pollIntervalMs?: number;
-  /** Longest delay between polls. @defaultValue 60000 */
-  readonly maxPollIntervalMs?: number;
-  /** Longest wait for one run; it is then stopped. @defaultValue 3600000 */
-  readonly timeoutMs?: number;
-  /** StartJobRun retries (ConcurrentRunsExceededException, throttling, 5xx). @defaultValue 10 */
-  readonly startRetries?: number;
-  readonly logger?: AdapterLogger;
 }
 
 export const GLUE_TABLE_MAINTENANCE_DEFAULTS = {
@@ -51,8 +29,6 @@ export const GLUE_TABLE_MAINTENANCE_DEFAULTS = {
   timeoutMs: 3_600_000,
   startRetries: 10,
 } as const;
-
-const FAILED_STATES: ReadonlySet<string> = new Set(['FAILED', 'TIMEOUT', 'ERROR', 'STOPPED', 'EXPIRED']);
 
 const count = z.number().int().nonnegative();
 const figures = z.object(
@@ -102,33 +78,17 @@ export function glueMaintenanceBatch(topic: string, checkpoints: TopicCheckpoint
  * publishes the figures of each maintenance run rather than polling this).
  */
 export class GlueTableMaintenance implements TableMaintenance {
-  private readonly options: GlueTableMaintenanceOptions;
-  private readonly results: S3Location;
-  private readonly poll: number;
-  private readonly maxPoll: number;
+  private readonly jobName: string;
+  private readonly client: GlueJobRunClient;
 
   constructor(options: GlueTableMaintenanceOptions) {
-    const d = GLUE_TABLE_MAINTENANCE_DEFAULTS;
-    const results = typeof options?.resultsUri === 'string' ? parseS3Uri(options.resultsUri) : null;
-    this.poll = options?.pollIntervalMs ?? d.pollIntervalMs;
-    this.maxPoll = options?.maxPollIntervalMs ?? d.maxPollIntervalMs;
-    new OptionChecks('GlueTableMaintenance options')
+    const checks = new OptionChecks('GlueTableMaintenance options')
       .client('glue', options?.glue)
       .client('s3', options?.s3)
-      .nonEmptyString('jobName', options?.jobName)
-      .rule(results !== null, `resultsUri: expected s3://bucket[/prefix] (got ${JSON.stringify(options?.resultsUri)})`)
-      .integer('pollIntervalMs', options?.pollIntervalMs, 1)
-      .integer('maxPollIntervalMs', options?.maxPollIntervalMs, 1)
-      .integer('timeoutMs', options?.timeoutMs, 1)
-      .integer('startRetries', options?.startRetries, 0, 100)
-      .rule(
-        !(this.poll > this.maxPoll),
-        `maxPollIntervalMs: must be ≥ pollIntervalMs (got ${this.maxPoll} < ${this.poll})`,
-      )
-      .logger('logger', options?.logger)
-      .done();
-    this.options = options;
-    this.results = { bucket: results?.bucket ?? '', key: (results?.key ?? '').replace(/\/+$/, '') };
+      .nonEmptyString('jobName', options?.jobName);
+    checkGlueRunOptions(checks, options, GLUE_TABLE_MAINTENANCE_DEFAULTS).done();
+    this.jobName = options.jobName;
+    this.client = new GlueJobRunClient('GlueTableMaintenance', options, GLUE_TABLE_MAINTENANCE_DEFAULTS);
   }
 
   async health(topic: string): Promise<TableHealth[]> {
@@ -141,117 +101,15 @@ export class GlueTableMaintenance implements TableMaintenance {
     checkpoints: TopicCheckpoints,
     options: MaintainOptions = {},
   ): Promise<TableMaintenanceOutcome[]> {
-    const { jobName } = this.options;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? GLUE_TABLE_MAINTENANCE_DEFAULTS.timeoutMs);
-    const stop = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
-    const label = `GlueTableMaintenance: job ${jobName} (topic ${topic})`;
-    const request = this.location(`${JOB_BATCH_FOLDER}/${randomUUID()}.json`);
-    try {
-      await this.options.s3.send(
-        new PutObjectCommand({
-          Bucket: request.bucket,
-          Key: request.key,
-          Body: JSON.stringify(glueMaintenanceBatch(topic, checkpoints)),
-          ContentType: 'application/json',
-        }),
-        { abortSignal: stop },
-      );
-    } catch (err) {
-      throw new JobFailedError(`${label}: writing the batch document failed: ${errorCode(err)}: ${errorMessage(err)}`, {
-        cause: err,
-      });
-    }
-    const args: Record<string, string> = { '--batch_uri': `s3://${request.bucket}/${request.key}` };
-    if (options.dryRun) args['--dry_run'] = 'true';
-    const runId = await this.start(args, stop, label);
-    const runLabel = `GlueTableMaintenance: job ${jobName} run ${runId} (topic ${topic})`;
-    let state: string;
-    let message: string | undefined;
-    try {
-      ({ state, message } = await this.waitUntilEnded(runId, stop, runLabel));
-    } catch (err) {
-      await this.options.glue
-        .send(new BatchStopJobRunCommand({ JobName: jobName, JobRunIds: [runId] }))
-        .catch(() => undefined);
-      throw new JobFailedError(
-        `${runLabel}: ${stop.aborted ? 'timed out or aborted' : errorMessage(err)}; run stopped`,
-        {
-          cause: err,
-        },
-      );
-    }
-    if (state !== 'SUCCEEDED')
-      throw new JobFailedError(`${runLabel}: ended ${state}: ${message ?? '(no error message)'}`);
-    const location = this.location(`${runId}.json`);
-    let text: string;
-    try {
-      text = new TextDecoder().decode(await readS3Object(this.options.s3, location, stop));
-    } catch (err) {
-      throw new JobFailedError(
-        `${runLabel}: reading the result s3://${location.bucket}/${location.key} failed: ${errorCode(err)}: ${errorMessage(err)}`,
-        { cause: err },
-      );
-    }
-    return parseMaintenanceResult(text, topic, runId, runLabel);
-  }
-
-  private location(name: string): S3Location {
-    const prefix = this.results.key === '' ? '' : `${this.results.key}/`;
-    return { bucket: this.results.bucket, key: `${prefix}maintenance/${name}` };
-  }
-
-  private async start(args: Record<string, string>, stop: AbortSignal, label: string): Promise<string> {
-    const retries = this.options.startRetries ?? GLUE_TABLE_MAINTENANCE_DEFAULTS.startRetries;
-    let delay = this.poll;
-    for (let attempt = 1; ; attempt++) {
-      stop.throwIfAborted();
-      try {
-        // No abort signal: a StartJobRun cut short may start a run whose id we would never learn.
-        const out = await this.options.glue.send(
-          new StartJobRunCommand({ JobName: this.options.jobName, Arguments: args }),
-        );
-        if (!out.JobRunId) throw new JobFailedError(`${label}: StartJobRun returned no JobRunId`);
-        return out.JobRunId;
-      } catch (err) {
-        if (err instanceof JobFailedError) throw err;
-        const retryable = errorCode(err) === 'ConcurrentRunsExceededException' || isRetryableAwsError(err);
-        if (!retryable || attempt > retries)
-          throw new JobFailedError(
-            `${label}: StartJobRun failed after ${attempt} attempt(s): ${errorCode(err)}: ${errorMessage(err)}`,
-            { cause: err },
-          );
-        this.options.logger?.warn(
-          { attempt, delayMs: delay, code: errorCode(err) },
-          'Glue StartJobRun failed; retrying',
-        );
-        await sleep(delay, undefined, { signal: stop });
-        delay = Math.min(delay * 2, this.maxPoll);
-      }
-    }
-  }
-
-  private async waitUntilEnded(
-    runId: string,
-    stop: AbortSignal,
-    label: string,
-  ): Promise<{ state: string; message: string | undefined }> {
-    let delay = this.poll;
-    for (;;) {
-      await sleep(delay, undefined, { signal: stop });
-      delay = Math.min(delay * 2, this.maxPoll);
-      let run: GetJobRunCommandOutput;
-      try {
-        run = await this.options.glue.send(new GetJobRunCommand({ JobName: this.options.jobName, RunId: runId }), {
-          abortSignal: stop,
-        });
-      } catch (err) {
-        if (stop.aborted || !isRetryableAwsError(err)) throw err;
-        continue;
-      }
-      const state = run.JobRun?.JobRunState;
-      if (state === undefined) throw new JobFailedError(`${label}: GetJobRun returned no state`);
-      if (state === 'SUCCEEDED' || FAILED_STATES.has(state)) return { state, message: run.JobRun?.ErrorMessage };
-    }
+    const { runId, label, text } = await this.client.run({
+      jobName: this.jobName,
+      folder: 'maintenance',
+      batch: glueMaintenanceBatch(topic, checkpoints),
+      ...(options.dryRun && { args: { '--dry_run': 'true' } }),
+      subject: `topic ${topic}`,
+      signal: options.signal,
+    });
+    return parseMaintenanceResult(text, topic, runId, label);
   }
 }
 

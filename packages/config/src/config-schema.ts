@@ -24,6 +24,18 @@ export const thresholdsSchema = z.strictObject({
    * backlog rule, set only here. @defaultValue 10000
    */
   backlogRecords: positiveInt.default(10_000),
+  /**
+   * Live data files under the small-file threshold in one table that raise an alarm: compaction
+   * does not keep up (docs/maintenance.md). @defaultValue 1000
+   */
+  tableSmallFiles: positiveInt.default(1_000),
+  /**
+   * Merge-on-read delete files in one table that raise an alarm: compaction does not fold them
+   * and every read pays for them. @defaultValue 500
+   */
+  tableDeleteFiles: positiveInt.default(500),
+  /** Snapshots kept by one table that raise an alarm: expiry does not run. @defaultValue 5000 */
+  tableSnapshots: positiveInt.default(5_000),
 });
 
 /** A topic's semantic schema in the config file: the contract's format, `topic` implied. */

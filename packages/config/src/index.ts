@@ -17,4 +17,10 @@ export {
   MAX_DELAY_SECONDS,
 } from './sections/dlq.js';
 export { type IngestTuning, type IngestTuningInput, ingestTuningSchema } from './sections/ingest.js';
-export { type SchedulerTuning, type SchedulerTuningInput, schedulerTuningSchema } from './sections/scheduler.js';
+export {
+  type MaintenanceWindow,
+  maintenanceWindowSchema,
+  type SchedulerTuning,
+  type SchedulerTuningInput,
+  schedulerTuningSchema,
+} from './sections/scheduler.js';

@@ -14,6 +14,18 @@ export { type DataDirLayout, DEFAULT_DATA_DIR, dataDirLayout } from './contracts
 export { COMMON_ENV, DLQ_ENV, QUEUE_SERVICE_ENV, SCHEDULER_ENV } from './contracts/environment.js';
 export { JOB_BATCH_FOLDER } from './contracts/job-documents.js';
 export {
+  type FargateSize,
+  type GlueExecutionClass,
+  type GlueWorkerType,
+  InvalidStageNameError,
+  STAGE_NAME_PATTERN,
+  STAGE_SIZING,
+  type StageProfile,
+  type StageSizing,
+  stageProfile,
+  stageSizing,
+} from './contracts/stage-sizing.js';
+export {
   type KeyAttribute,
   type KeyAttributeType,
   STATE_TABLE_KEYS,

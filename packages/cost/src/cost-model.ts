@@ -3,7 +3,7 @@
  * the seeds' design (a Lambda per SQS batch, a Firehose transform Lambda, a Step Function run
  * per topic every trigger interval with two Glue jobs) on the same SQS, Firehose and S3.
  *
- * Inputs are what a deployment decides: the stage's sizes (stacks/stage.ts `stageConfig`, which
+ * Inputs are what a deployment decides: the stage's sizes (`stageSizing` of packages/core, which
  * satisfies {@link CostStage}), the config's timer and RAW poll, the topics and the traffic.
  * Prices come from price-table.ts, throughputs from measured.ts, the rest from assumptions.ts.
  */
@@ -15,7 +15,7 @@ import { type GlueSchedule, leanGlueSchedule, seedsGlueSchedule } from './glue-s
 import { INGEST_MSGS_PER_VCPU_SECOND, INGEST_TARGET_UTILIZATION } from './measured.js';
 import { PRICES, VALKEY_NODE_HOUR } from './price-table.js';
 
-/** What the model reads of a stage; `StageConfig` of stacks/stage.ts has this shape. */
+/** What the model reads of a stage; `StageSizing` (packages/core) has this shape. */
 export interface CostStage {
   readonly stage: string;
   readonly nat: 'ec2' | 'managed';

@@ -8,4 +8,5 @@ export { sendBodies } from './send-bodies.js';
 export { silentLogger } from './silent-logger.js';
 export { type CreatedQueue, type CreateQueueOptions, createQueue, startSqsServer } from './sqs-server.js';
 export type { TestServer } from './test-server.js';
+export { encodedMessage } from './valid-message.js';
 export { waitFor } from './wait-for.js';

@@ -16,7 +16,19 @@ export interface DlqMetrics {
   readonly pollDuration: Histogram<'topic'>;
 }
 
-export function createDlqMetrics(registry: Registry): DlqMetrics {
+/**
+ * The DLQ metrics, each topic's counters present at 0 from the start: a counter series that
+ * appears only with its first failure hides that failure from `rate()` and from the alert rules.
+ */
+export function createDlqMetrics(registry: Registry, topics: readonly string[] = []): DlqMetrics {
+  const metrics = defineDlqMetrics(registry);
+  for (const topic of topics) {
+    for (const c of [metrics.received, metrics.redriven, metrics.retried, metrics.deleteFailures]) c.inc({ topic }, 0);
+  }
+  return metrics;
+}
+
+function defineDlqMetrics(registry: Registry): DlqMetrics {
   return {
     received: counter(registry, {
       name: 'dlq_messages_received_total',

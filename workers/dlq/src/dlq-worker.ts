@@ -49,7 +49,10 @@ export class DlqWorker {
     private readonly deps: DlqWorkerDeps,
   ) {
     this.options = parseDlqOptions(options);
-    this.metrics = createDlqMetrics(deps.registry);
+    this.metrics = createDlqMetrics(
+      deps.registry,
+      this.options.queues.map((q) => q.topic),
+    );
     this.byTopic = new Map(this.options.queues.map((q) => [q.topic, q]));
     const mover = new DlqMover({
       sender: deps.sender,

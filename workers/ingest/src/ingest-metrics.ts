@@ -20,7 +20,19 @@ export interface IngestMetrics {
   readonly queueMessages: Gauge<'queue' | 'kind' | 'state'>;
 }
 
-export function createIngestMetrics(registry: Registry): IngestMetrics {
+/**
+ * The ingest metrics, each topic's counters present at 0 from the start: a counter series that
+ * appears only with its first failure hides that failure from `rate()` and from the alert rules.
+ */
+export function createIngestMetrics(registry: Registry, topics: readonly string[] = []): IngestMetrics {
+  const metrics = defineIngestMetrics(registry);
+  for (const topic of topics) {
+    for (const c of [metrics.received, metrics.acknowledged, metrics.retried, metrics.ackFailures]) c.inc({ topic }, 0);
+  }
+  return metrics;
+}
+
+function defineIngestMetrics(registry: Registry): IngestMetrics {
   return {
     received: counter(registry, {
       name: 'ingest_messages_received_total',

@@ -35,7 +35,10 @@ export class IngestWorker {
     private readonly deps: IngestWorkerDeps,
   ) {
     this.options = parseIngestOptions(options);
-    this.metrics = createIngestMetrics(deps.registry);
+    this.metrics = createIngestMetrics(
+      deps.registry,
+      this.options.queues.map((q) => q.topic),
+    );
     const pipeline = new IngestPipeline({
       sink: deps.sink,
       quarantine: deps.quarantine,

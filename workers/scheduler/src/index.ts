@@ -9,6 +9,12 @@ export { JobBatcher, type JobBatcherOptions, type JobKind, JobWithdrawnError, ty
 export { type LocalEngine, localEngine } from './local-engine.js';
 export { LogNotifier } from './log-notifier.js';
 export {
+  MaintenanceSchedule,
+  maintenanceDue,
+  openWindowStart,
+  windowCheckMs,
+} from './maintenance-window.js';
+export {
   parseSchedulerOptions,
   type SchedulerOptions,
   type SchedulerOptionsInput,

@@ -4,6 +4,7 @@ import type { Registry } from '@lean-ops/metrics';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobBatcher } from './job-batcher.js';
+import { MaintenanceSchedule } from './maintenance-window.js';
 import { parseSchedulerOptions, type SchedulerOptions, type SchedulerOptionsInput } from './options.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { createPipelineWorker } from './pipeline-worker.js';
@@ -42,6 +43,7 @@ export class Scheduler {
   private readonly worker: Worker<RunJobData, RunReport>;
   private readonly triggers: TimerTriggers;
   private readonly maintenanceTriggers: TimerTriggers;
+  private readonly maintenanceSchedule: MaintenanceSchedule;
   private readonly watcher: RawWatcher;
   private readonly jobs: JobBatcher;
 
@@ -84,12 +86,21 @@ export class Scheduler {
       runs: this.runs,
       logger: deps.logger,
     });
+    this.maintenanceSchedule = new MaintenanceSchedule({
+      connection: triggerConn,
+      prefix: options.prefix,
+      // Without a maintenance engine no timers: the upsert removes those a previous start left.
+      intervalMs: deps.maintenance ? options.maintenanceIntervalSeconds * 1000 : 0,
+      window: options.maintenanceWindow,
+    });
+    const schedule = this.maintenanceSchedule;
     this.maintenanceTriggers = new TimerTriggers({
       kind: 'maintenance',
       connection: triggerConn,
       prefix: options.prefix,
       runs: this.runs,
       logger: deps.logger,
+      due: (topic) => schedule.due(topic),
     });
     this.watcher = new RawWatcher({
       topics: options.topics,
@@ -114,9 +125,7 @@ export class Scheduler {
     const scheduler = new Scheduler(options, deps, connections);
     try {
       await scheduler.triggers.upsert(options.topics, options.triggerIntervalSeconds * 1000);
-      // Without a maintenance engine the upsert removes the maintenance timers a previous start left.
-      const maintenanceMs = deps.maintenance ? options.maintenanceIntervalSeconds * 1000 : 0;
-      await scheduler.maintenanceTriggers.upsert(options.topics, maintenanceMs);
+      await scheduler.maintenanceTriggers.upsert(options.topics, scheduler.maintenanceSchedule.tickMs);
       void scheduler.worker.run();
       scheduler.triggers.start();
       scheduler.maintenanceTriggers.start();

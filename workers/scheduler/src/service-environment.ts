@@ -1,4 +1,4 @@
-import { type LeanOpsConfig, readEnvironment, schedulerTuningSchema } from '@lean-ops/config';
+import { type LeanOpsConfig, maintenanceWindowSchema, readEnvironment, schedulerTuningSchema } from '@lean-ops/config';
 import { ConfigError, DEFAULT_METRIC_NAMESPACE, SCHEDULER_ENV } from '@lean-ops/core';
 import { z } from 'zod';
 
@@ -43,6 +43,11 @@ export const schedulerEnvironmentSchema = z.strictObject({
     .number()
     .pipe(schedulerTuningSchema.shape.maintenanceIntervalSeconds.unwrap())
     .optional(),
+  /**
+   * The stage's maintenance window (JSON), or null for none; when set it wins over
+   * `scheduler.maintenanceWindow` (same rules).
+   */
+  maintenanceWindow: maintenanceWindowSchema.nullable().optional(),
   region: z.string().default('us-east-1'),
 });
 
@@ -65,7 +70,9 @@ export function readSchedulerEnvironment(
   env: NodeJS.ProcessEnv,
   overrides: Partial<Record<keyof SchedulerEnvironment, unknown>> = {},
 ): SchedulerEnvironment {
-  const parsed = readEnvironment('scheduler environment', schedulerEnvironmentSchema, ENV, env, overrides);
+  const parsed = readEnvironment('scheduler environment', schedulerEnvironmentSchema, ENV, env, overrides, [
+    'maintenanceWindow',
+  ]);
   if (parsed.runner === 'glue') {
     const missing = GLUE_REQUIRED.filter((key) => parsed[key] === undefined);
     if (missing.length > 0) {
@@ -78,19 +85,30 @@ export function readSchedulerEnvironment(
   return parsed;
 }
 
-/** The config with the deployment's settings that win over the file's (`jobMinIntervalSeconds`, `maintenanceIntervalSeconds`). */
+/**
+ * The config with the deployment's settings that win over the file's (`jobMinIntervalSeconds`,
+ * `maintenanceIntervalSeconds`, `maintenanceWindow`; a null window is none).
+ */
 export function withSchedulerEnvironment<C extends Pick<LeanOpsConfig, 'scheduler'>>(
   config: C,
-  env: Pick<SchedulerEnvironment, 'jobMinIntervalSeconds' | 'maintenanceIntervalSeconds'>,
+  env: Pick<SchedulerEnvironment, 'jobMinIntervalSeconds' | 'maintenanceIntervalSeconds' | 'maintenanceWindow'>,
 ): C {
-  const { jobMinIntervalSeconds, maintenanceIntervalSeconds } = env;
-  if (jobMinIntervalSeconds === undefined && maintenanceIntervalSeconds === undefined) return config;
+  const { jobMinIntervalSeconds, maintenanceIntervalSeconds, maintenanceWindow } = env;
+  if (
+    jobMinIntervalSeconds === undefined &&
+    maintenanceIntervalSeconds === undefined &&
+    maintenanceWindow === undefined
+  )
+    return config;
+  const { maintenanceWindow: fileWindow, ...scheduler } = config.scheduler;
+  const window = maintenanceWindow === undefined ? fileWindow : (maintenanceWindow ?? undefined);
   return {
     ...config,
     scheduler: {
-      ...config.scheduler,
+      ...scheduler,
       ...(jobMinIntervalSeconds !== undefined && { jobMinIntervalSeconds }),
       ...(maintenanceIntervalSeconds !== undefined && { maintenanceIntervalSeconds }),
+      ...(window !== undefined && { maintenanceWindow: window }),
     },
   };
 }

@@ -37,6 +37,8 @@ export class TimerTriggers {
       readonly prefix: string;
       readonly runs: RunQueue;
       readonly logger: Logger;
+      /** Whether a tick of `topic` asks at all (a maintenance window); without it every tick asks. */
+      readonly due?: (topic: string) => Promise<boolean>;
     },
   ) {
     const kind = options.kind ?? 'schedule';
@@ -46,6 +48,7 @@ export class TimerTriggers {
     this.worker = new Worker<TickData>(
       name,
       async (job) => {
+        if (options.due && !(await options.due(job.data.topic))) return;
         if (kind === 'maintenance') await options.runs.requestMaintenance(job.data.topic);
         else await options.runs.requestRun(job.data.topic, 'schedule');
       },

@@ -1,5 +1,5 @@
 import { loadConfig } from '@lean-ops/config';
-import { ConfigError } from '@lean-ops/core';
+import { ConfigError, stageSizing } from '@lean-ops/core';
 import {
   COMPONENTS,
   type CostReport,
@@ -9,7 +9,6 @@ import {
   freshnessTableMarkdown,
 } from '@lean-ops/cost';
 import type { Command } from 'commander';
-import { stageConfig } from '../../../../stacks/stage.js';
 
 interface CostFlags {
   config?: string;
@@ -53,9 +52,9 @@ function numberFlag(
 /** The scenario the flags, the config file and the stage describe. */
 export function costScenario(flags: CostFlags): CostScenario {
   const problems: string[] = [];
-  let stage: ReturnType<typeof stageConfig> | undefined;
+  let stage: ReturnType<typeof stageSizing> | undefined;
   try {
-    stage = stageConfig(flags.stage);
+    stage = stageSizing(flags.stage);
   } catch (err) {
     problems.push(`--stage: ${(err as Error).message}`);
   }
@@ -147,7 +146,7 @@ export function registerCostCommand(program: Command): void {
     .command('cost')
     .description("estimate a stage's AWS cost per day and month at a message rate, next to the seeds' design")
     .option('-c, --config <file>', 'config file (default: LEAN_OPS_CONFIG, else ./lean-ops.config.{json,yaml,yml})')
-    .option('--stage <name>', 'stage whose sizes to price (stacks/stage.ts)', DEFAULT_COST_STAGE)
+    .option('--stage <name>', 'stage whose sizes to price (STAGE_SIZING, packages/core)', DEFAULT_COST_STAGE)
     .option('--topics <n>', "number of topics (default: the config's)")
     .option('--msgs-per-s <rate>', 'messages per second over all topics', String(DEFAULT_MSGS_PER_SECOND))
     .option('--msg-bytes <n>', 'bytes of one message body', String(DEFAULT_MSG_BYTES))

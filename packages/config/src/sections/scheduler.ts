@@ -1,4 +1,48 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+
+/** Is `tz` an IANA time zone this runtime knows (what the cron parser will accept)? */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * When table maintenance may run: from each firing of `pattern` (a cron pattern read by
+ * `cron-parser`, the parser BullMQ's own `pattern` schedulers use) in time zone `tz`, for
+ * `durationSeconds`. Maintenance is due inside a window once `maintenanceIntervalSeconds`
+ * has passed since the last one.
+ */
+export const maintenanceWindowSchema = z
+  .strictObject({
+    /** Cron pattern of the window's start, e.g. `0 2 * * *` (02:00 every day); 5 fields, or 6 with seconds first. */
+    pattern: z.string().min(1),
+    /** IANA time zone of the pattern, e.g. `Europe/Berlin`; its DST changes are the cron parser's. @defaultValue "UTC" */
+    tz: z.string().min(1).default('UTC'),
+    /** How long the window stays open after each firing. */
+    durationSeconds: z.number().int().min(300).max(604_800),
+  })
+  .superRefine((window, ctx) => {
+    if (!isTimeZone(window.tz)) {
+      ctx.addIssue({ code: 'custom', path: ['tz'], message: `not an IANA time zone: ${JSON.stringify(window.tz)}` });
+      return;
+    }
+    try {
+      CronExpressionParser.parse(window.pattern, { tz: window.tz });
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pattern'],
+        message: `not a cron pattern: ${JSON.stringify(window.pattern)}: ${(err as Error).message}`,
+      });
+    }
+  });
+
+export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
 
 /**
  * The `scheduler` section of the config file: concurrency, lake-job batching, retries,
@@ -33,6 +77,12 @@ export const schedulerTuningSchema = z.strictObject({
    * 0 = off; no effect without a maintenance engine. @defaultValue 86400
    */
   maintenanceIntervalSeconds: z.number().int().nonnegative().max(2_592_000).default(86_400),
+  /**
+   * Off-peak window of table maintenance: due only inside `[a firing of pattern, + durationSeconds)`
+   * once the interval has passed. On AWS the stage sets it (`LEAN_OPS_MAINTENANCE_WINDOW`).
+   * @defaultValue none (any time)
+   */
+  maintenanceWindow: maintenanceWindowSchema.optional(),
   /** Attempts per run; each retry resumes from the last completed step. @defaultValue 3 */
   attempts: z.number().int().positive().default(3),
   /** First retry delay, doubled per attempt. @defaultValue 10000 */

@@ -33,6 +33,9 @@ describe('Function: loadConfig', () => {
       semanticLagSeconds: 7_200,
       triggerIntervalSeconds: 900,
       backlogRecords: 10_000,
+      tableSmallFiles: 1_000,
+      tableDeleteFiles: 500,
+      tableSnapshots: 5_000,
     });
     expect(config.topics).toEqual([{ name: 'telemetry', schema: undefined }]);
     expect(config.logLevel).toBe('info');

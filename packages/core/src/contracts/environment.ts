@@ -58,5 +58,10 @@ export const SCHEDULER_ENV = {
   glueMaintenanceJob: 'LEAN_OPS_GLUE_MAINTENANCE_JOB',
   /** The stage's table maintenance interval; wins over `scheduler.maintenanceIntervalSeconds`. */
   maintenanceIntervalSeconds: 'LEAN_OPS_MAINTENANCE_INTERVAL_SECONDS',
+  /**
+   * The stage's off-peak maintenance window as JSON `{"pattern","tz","durationSeconds"}`, or
+   * `null` for none (any time); wins over `scheduler.maintenanceWindow`.
+   */
+  maintenanceWindow: 'LEAN_OPS_MAINTENANCE_WINDOW',
   region: 'AWS_REGION',
 } as const;

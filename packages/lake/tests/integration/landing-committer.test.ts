@@ -1,27 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataDirLayout, type EncodedRecord, transformMessage } from '@lean-ops/core';
+import { dataDirLayout, type EncodedRecord } from '@lean-ops/core';
 import { LandingSink } from '@lean-ops/local';
+import { encodedMessage } from '@lean-ops/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDbLake, LandingCommitter } from '../../src/index.js';
 
 function encoded(i: number): EncodedRecord {
-  const result = transformMessage(
-    {
-      body: JSON.stringify({
-        topic: 'telemetry',
-        device_id: 'dev-1',
-        event_timestamp: 1_700_000_000_000 + i,
-        payload: { i },
-      }),
-      sourceMessageId: `m${i}`,
-      publishTimeMs: 1_700_000_000_000 + i,
-    },
-    { isKnownTopic: () => true },
-  );
-  if (!result.ok) throw new Error(`fixture is not a valid message: ${result.reason}`);
-  return result.encoded;
+  return encodedMessage('telemetry', i, 1_700_000_000_000 + i);
 }
 
 describe('Class: LandingCommitter on a real DuckDB lake and real landing files', () => {

@@ -1,29 +1,15 @@
 import { join } from 'node:path';
 import { loadConfig } from '@lean-ops/config';
-import { type EncodedRecord, ServiceNotRunningError, transformMessage } from '@lean-ops/core';
+import { type EncodedRecord, ServiceNotRunningError } from '@lean-ops/core';
 import { LandingSink } from '@lean-ops/local';
 import { createRegistry } from '@lean-ops/metrics';
-import { silentLogger, waitFor } from '@lean-ops/testkit';
+import { encodedMessage, silentLogger, waitFor } from '@lean-ops/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { composeSchedulerService, localEngine, type SchedulerService } from '../../src/index.js';
 import { gatedCuration, type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
 
 function encoded(i: number): EncodedRecord {
-  const result = transformMessage(
-    {
-      body: JSON.stringify({
-        topic: 'plain',
-        device_id: 'dev-1',
-        event_timestamp: 1_700_000_000_000 + i,
-        payload: { i },
-      }),
-      sourceMessageId: `m${i}`,
-      publishTimeMs: Date.now(),
-    },
-    { isKnownTopic: () => true },
-  );
-  if (!result.ok) throw new Error(`fixture is not a valid message: ${result.reason}`);
-  return result.encoded;
+  return encodedMessage('plain', i);
 }
 
 describe('Function: composeSchedulerService with the local engine, on real Redis, DynamoDB Local and DuckDB', () => {

@@ -1,3 +1,4 @@
+import { maintenanceWindowSchema } from '@lean-ops/config';
 import {
   parseSemanticSchema,
   type TableHealth,
@@ -8,6 +9,7 @@ import {
 } from '@lean-ops/core';
 import { DuckDbTableMaintenance } from '@lean-ops/lake';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRedis, MaintenanceSchedule } from '../../src/index.js';
 import { gatedCuration, type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
 
 const schemaOf = (topic: string) =>
@@ -153,5 +155,50 @@ describe('table maintenance through the scheduler (real Redis, DynamoDB Local, D
       labels: { topic: 'sensors', layer: 'curated' },
       value: 1,
     });
+  });
+
+  it('under a window, a tick asks only inside it once the interval passed, remembered in Redis across schedulers', async () => {
+    const redis = createRedis(servers.redis.url);
+    try {
+      const prefix = `window_${process.pid}_${Date.now()}`;
+      const window = maintenanceWindowSchema.parse({ pattern: '0 2 * * *', tz: 'UTC', durationSeconds: 14_400 });
+      const schedule = () => new MaintenanceSchedule({ connection: redis, prefix, intervalMs: 86_400_000, window });
+      const t = (iso: string) => Date.parse(iso);
+
+      expect(schedule().tickMs).toBe(15 * 60_000);
+      expect(await schedule().due('sensors', t('2026-06-10T01:45:00Z'))).toBe(false); // before the window
+      expect(await schedule().due('sensors', t('2026-06-10T02:00:00.010Z'))).toBe(true);
+      // Another scheduler (a restart) in the same window does not maintain again.
+      expect(await schedule().due('sensors', t('2026-06-10T02:15:00Z'))).toBe(false);
+      expect(await schedule().due('other', t('2026-06-10T02:15:00Z'))).toBe(true); // per topic
+      expect(await schedule().due('sensors', t('2026-06-10T13:00:00Z'))).toBe(false); // interval passed, window shut
+      expect(await schedule().due('sensors', t('2026-06-11T02:00:00.002Z'))).toBe(true);
+      expect(await redis.get(`${prefix}:maintained-at:sensors`)).toBe(String(t('2026-06-11T02:00:00.002Z')));
+
+      // Without a window every tick asks, every interval, and nothing is kept in Redis.
+      const always = new MaintenanceSchedule({ connection: redis, prefix: `${prefix}_none`, intervalMs: 3_600_000 });
+      expect(always.tickMs).toBe(3_600_000);
+      expect(await always.due('sensors', t('2026-06-10T13:00:00Z'))).toBe(true);
+      expect(await redis.exists(`${prefix}_none:maintained-at:sensors`)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('a scheduler inside an open window maintains at its first tick', async () => {
+    p = await localPipeline(servers);
+    const maintenance = new RetryLaterOnceMaintenance();
+    // Fires every minute for 5 minutes: always open.
+    const window = { pattern: '* * * * *', tz: 'Europe/Berlin', durationSeconds: 300 };
+    const { scheduler } = await p.startScheduler(
+      { topics: ['sensors'], maintenanceIntervalSeconds: 3_600, maintenanceWindow: window },
+      { maintenance },
+    );
+
+    const report = await p.nextReport((r) => r.maintenance !== undefined);
+
+    expect(report.trigger).toBe('maintenance');
+    expect(maintenance.calls).toBe(1);
+    expect(await scheduler.maintenanceTimers()).toEqual(['maintenance:sensors']);
   });
 });

@@ -1,0 +1,2 @@
+export * from './dashboards/index.js';
+export * from './rules/index.js';
