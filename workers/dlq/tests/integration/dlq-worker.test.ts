@@ -112,7 +112,7 @@ describe('Class: DlqWorker against a real SQS-protocol server (fauxqs) and a rea
     h.worker.start();
     await waitFor('a retry', () => h?.metric(/leanops_dlq_messages_retried_total\{topic="telemetry"\} [1-9]/) ?? false);
     expect(await h.depth(h.dlqUrl)).toBe(1);
-    expect(await h.metric(/leanops_dlq_messages_redriven_total\{/)).toBe(false);
+    expect(await h.metric(/leanops_dlq_messages_redriven_total\{topic="telemetry"\} 0$/m)).toBe(true);
   });
 
   it('a redrive the source queue refuses for good (SQS sender fault) is quarantined as dlq:redrive_rejected', async () => {
