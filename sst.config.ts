@@ -24,7 +24,7 @@ export default $config({
     };
   },
   async run() {
-    const { stageConfig } = await import('./stacks/stage');
+    const { checkSnowflakeAgainstConfig, stageConfig } = await import('./stacks/stage');
     const { stageNames } = await import('./stacks/names');
     const { checkStageAgainstConfig, loadDeployConfig } = await import('./stacks/deploy-config');
     const { glueArtifacts } = await import('./stacks/glue-artifacts');
@@ -46,6 +46,7 @@ export default $config({
     const { createTableHealthAlarms } = await import('./stacks/table-health-alarms');
     const { createOperatorAlarms } = await import('./stacks/operator-alarms');
     const { createProducerPolicies } = await import('./stacks/producer-policy');
+    const { createSnowflakeAccess, createSnowflakeRefreshAlarm } = await import('./stacks/snowflake');
 
     const stage = stageConfig($app.stage);
     // Wrong account or region, or a deployer Lake Formation would refuse: stop before any resource exists.
@@ -54,6 +55,7 @@ export default $config({
     // Both read before any resource exists, so a missing file fails the deploy up front.
     const deploy = loadDeployConfig($cli.paths.root, process.env);
     checkStageAgainstConfig(stage, deploy);
+    checkSnowflakeAgainstConfig(stage, deploy.config.snowflake, deploy.file);
     const artifacts = glueArtifacts($cli.paths.root, process.env);
     const { topics } = deploy;
     const account = currentAccount();
@@ -66,6 +68,8 @@ export default $config({
     const lake = { stage, names, account, topics, buckets, catalog, keyArn: key.arn };
     const streams = createDeliveryStreams(lake);
     const glue = createGlueJobs({ ...lake, artifacts });
+    // Only when the stage enables it (stacks/stage.ts SNOWFLAKE_STAGES).
+    const snowflakeRole = createSnowflakeAccess(lake);
     const tables = createStateTables(stage, names, key.arn);
     const { redis, urlSecret } = createRedis({
       stage,
@@ -108,6 +112,12 @@ export default $config({
       prometheusWorkspaceArn: prometheus?.workspace.arn,
     });
     prometheus?.routeAlerts(alarms.topic.arn);
+    createSnowflakeRefreshAlarm({
+      stage,
+      prefix: names.prefix,
+      connected: deploy.config.snowflake?.connection !== undefined,
+      alarmTopicArn: alarms.topic.arn,
+    });
     createTableHealthAlarms({
       stage,
       prefix: names.prefix,
@@ -185,6 +195,8 @@ export default $config({
       ...(prometheus
         ? { prometheusRemoteWrite: $interpolate`${prometheus.workspace.prometheusEndpoint}api/v1/remote_write` }
         : {}),
+      // The role the Snowflake catalog integration / external volume names (docs/deploy.md, "Snowflake").
+      ...(snowflakeRole ? { snowflakeRoleArn: snowflakeRole.arn } : {}),
     };
   },
 });

@@ -6,11 +6,10 @@
  */
 import type { Account } from './account';
 import type { Buckets } from './buckets';
-import type { LakeLayer, StageNames } from './names';
+import { type LakeLayer, type StageNames, WAREHOUSE_PREFIX } from './names';
 import type { StageConfig } from './stage';
 
-/** Warehouse root of the Iceberg catalog (the jobs' `spark.sql.catalog.glue_catalog.warehouse`). */
-export const WAREHOUSE_PREFIX = 'warehouse';
+export { WAREHOUSE_PREFIX };
 
 /** Key prefix of a database's tables in the warehouse bucket. */
 export function databasePath(database: string): string {

@@ -251,6 +251,7 @@ export function createServices(args: ServicesArgs) {
       },
       putMetricData(stage.cloudwatchNamespace),
       keyUse('UseStageKey', keyArn),
+      ...snowflakeKeyRead(deploy, account),
     ],
   });
   grantLakeFormation('SchedulerTaskRole', scheduler.nodes.taskRole.arn, {
@@ -263,4 +264,17 @@ export function createServices(args: ServicesArgs) {
   });
 
   return { cluster, ingest, dlqProcessor, scheduler };
+}
+
+/**
+ * With a Snowflake connection in the config, the scheduler reads the refresh user's private key
+ * (`snowflake.connection.privateKeySecret`, a name or an ARN) at each connect. A name matches
+ * any of the six random characters Secrets Manager appends to a secret's ARN. A secret under
+ * a customer-managed key also needs that key's policy to let the scheduler's role decrypt.
+ */
+function snowflakeKeyRead(deploy: DeployConfig, account: Account): Statement[] {
+  const secret = deploy.config.snowflake?.connection?.privateKeySecret;
+  if (secret === undefined) return [];
+  const arn = secret.startsWith('arn:') ? secret : account.arn('secretsmanager', `secret:${secret}-??????`);
+  return [{ sid: 'ReadSnowflakeKey', actions: ['secretsmanager:GetSecretValue'], resources: [arn] }];
 }

@@ -12,7 +12,7 @@
  * vitest and the root tsconfig without the SST platform.
  */
 
-import { maintenanceWindowSchema } from '@lean-ops/config';
+import { maintenanceWindowSchema, type SnowflakeSection } from '@lean-ops/config';
 import {
   DEFAULT_METRIC_NAMESPACE,
   formatZodIssues,
@@ -130,6 +130,101 @@ export interface StageConfig extends StageSizing {
   readonly deployTarget: DeployTarget;
   /** CloudWatch namespace of the scheduler's metrics and of the alarms on them. */
   readonly cloudwatchNamespace: string;
+  /** Snowflake's read-only role on the semantic layer (stacks/snowflake.ts); off unless {@link SNOWFLAKE_STAGES} lists the stage. */
+  readonly snowflake: SnowflakeAccess;
+}
+
+/**
+ * Snowflake reads the stage's semantic tables (and, with `includeCurated`, its curated ones)
+ * through an IAM role this stage creates (docs/deploy.md, "Snowflake"). The principal and
+ * external ID are Snowflake's: `DESCRIBE CATALOG INTEGRATION` (`API_AWS_IAM_USER_ARN`,
+ * `API_AWS_EXTERNAL_ID`) or `DESC EXTERNAL VOLUME` (`STORAGE_AWS_IAM_USER_ARN`,
+ * `STORAGE_AWS_EXTERNAL_ID`). Enabled with both undefined, the role is created trusting only
+ * the stage's own account (the first of the two deploys the setup takes) and the deploy warns.
+ */
+export interface SnowflakeAccess {
+  readonly enabled: boolean;
+  /** Snowflake's IAM user, `arn:aws:iam::<12 digits>:user/<name>`. */
+  readonly principalArn: string | undefined;
+  /** The external ID Snowflake presents when it assumes the role. */
+  readonly externalId: string | undefined;
+  /** Also let the role read the curated tables (the app config's `snowflake.includeCurated` must match). */
+  readonly includeCurated: boolean;
+}
+
+/**
+ * Refuses a stage whose Snowflake role would not read exactly what the app config's DDL
+ * exposes (`snowflake.includeCurated` of the config file `file`).
+ *
+ * @throws Error naming both settings.
+ */
+export function checkSnowflakeAgainstConfig(
+  stage: StageConfig,
+  section: SnowflakeSection | undefined,
+  file: string,
+): void {
+  if (!stage.snowflake.enabled || section === undefined) return;
+  if (section.includeCurated !== stage.snowflake.includeCurated) {
+    throw new Error(
+      `snowflake.includeCurated is ${section.includeCurated} in ${file} but ${stage.snowflake.includeCurated} in ` +
+        `stage ${stage.stage}'s snowflake settings (stacks/stage.ts): the role must read exactly the tables the DDL exposes`,
+    );
+  }
+}
+
+/** The deploy's warning while an enabled stage awaits Snowflake's principal and external ID; undefined otherwise. */
+export function snowflakeSetupWarning(stage: StageConfig, roleName: string): string | undefined {
+  const { enabled, principalArn } = stage.snowflake;
+  if (!enabled || principalArn !== undefined) return undefined;
+  return (
+    `stage ${stage.stage}: the Snowflake role ${roleName} trusts only this account until Snowflake's principalArn ` +
+    'and externalId are in stacks/stage.ts (SNOWFLAKE_STAGES): create the catalog integration, DESCRIBE it, ' +
+    'add both, deploy again (docs/deploy.md, "Snowflake")'
+  );
+}
+
+/** What every stage gets unless {@link SNOWFLAKE_STAGES} lists it. */
+export const SNOWFLAKE_OFF: SnowflakeAccess = {
+  enabled: false,
+  principalArn: undefined,
+  externalId: undefined,
+  includeCurated: false,
+};
+
+/**
+ * Stages Snowflake reads, by stage name (opt-in per stage: `prod`, `staging` or a personal
+ * stage). Empty: no stage creates the role. E.g.
+ * `prod: { enabled: true, principalArn: 'arn:aws:iam::…:user/…', externalId: '…', includeCurated: false }`.
+ */
+export const SNOWFLAKE_STAGES: Readonly<Record<string, SnowflakeAccess>> = {};
+
+/** Snowflake's IAM user in its own AWS account (any partition: Snowflake also runs in GovCloud). */
+export const SNOWFLAKE_PRINCIPAL_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:user\/[\w+=,.@/-]{1,512}$/;
+
+/** Refuses Snowflake settings with an error naming each bad field. */
+export function checkSnowflake(stage: string, s: SnowflakeAccess): void {
+  const problems: string[] = [];
+  const pending = s.principalArn === undefined && s.externalId === undefined;
+  if (!pending) {
+    if (s.principalArn === undefined || !SNOWFLAKE_PRINCIPAL_PATTERN.test(s.principalArn))
+      problems.push(
+        `principalArn: ${JSON.stringify(s.principalArn)} is not an IAM user ARN (arn:aws:iam::<12 digits>:user/<name>; ` +
+          'API_AWS_IAM_USER_ARN of DESCRIBE CATALOG INTEGRATION)',
+      );
+    if (s.externalId === undefined || s.externalId.trim() === '')
+      problems.push(
+        `externalId: ${JSON.stringify(s.externalId)} must be non-empty (API_AWS_EXTERNAL_ID of DESCRIBE CATALOG INTEGRATION)`,
+      );
+  }
+  if (!s.enabled && (!pending || s.includeCurated))
+    problems.push(
+      'enabled is false but other settings are set: enable the role or remove the stage from SNOWFLAKE_STAGES',
+    );
+  if (problems.length > 0) {
+    throw new Error(
+      `stage ${stage}: invalid snowflake settings (stacks/stage.ts SNOWFLAKE_STAGES): ${problems.join('; ')}`,
+    );
+  }
 }
 
 /** One subscriber of the alarm topic: an e-mail address (AWS mails a confirmation link first) or an HTTPS endpoint. */
@@ -166,7 +261,10 @@ export const PLACEHOLDER_ACCOUNT_ID = '123456789012';
  * What a profile decides beyond its sizes (`STAGE_SIZING`, packages/core); `stage`, `profile`
  * and the stage-derived values are added by {@link stageConfig}.
  */
-type ProfileSettings = Omit<StageConfig, 'stage' | 'profile' | 'cloudwatchNamespace' | keyof StageSizing> & {
+type ProfileSettings = Omit<
+  StageConfig,
+  'stage' | 'profile' | 'cloudwatchNamespace' | 'snowflake' | keyof StageSizing
+> & {
   readonly glue: Omit<StageConfig['glue'], keyof StageSizing['glue']>;
 };
 
@@ -345,6 +443,10 @@ export function stageConfig(stage: string): StageConfig {
   // A mistyped subscriber would only show as alarms that never arrive: refuse it before any deploy.
   checkAlarmSubscribers(stage, settings.alarms.subscribers);
   checkMaintenance(stage, settings.maintenance);
+  // Own keys only: a stage named like an Object.prototype member (`constructor`) is not listed.
+  const listed = Object.hasOwn(SNOWFLAKE_STAGES, stage) ? SNOWFLAKE_STAGES[stage] : undefined;
+  const snowflake: SnowflakeAccess = { ...(listed ?? SNOWFLAKE_OFF) };
+  checkSnowflake(stage, snowflake);
   return {
     ...sizing,
     profile,
@@ -352,5 +454,6 @@ export function stageConfig(stage: string): StageConfig {
     glue: { ...sizing.glue, ...settings.glue },
     // Stages sharing an account (dev and personal stages) must not feed each other's alarms.
     cloudwatchNamespace: profile === 'prod' ? CLOUDWATCH_NAMESPACE : `${CLOUDWATCH_NAMESPACE}/${stage}`,
+    snowflake,
   };
 }

@@ -11,6 +11,7 @@ import { registerRunCommand } from './commands/run-command.js';
 import { registerSchedulerCommand } from './commands/scheduler-command.js';
 import { registerSchemaCommand } from './commands/schema-command.js';
 import { registerSimulateCommand } from './commands/simulate-command.js';
+import { registerSnowflakeCommand } from './commands/snowflake-command.js';
 import { registerTablesCommand } from './commands/tables-command.js';
 import { VERSION } from './version.js';
 
@@ -35,5 +36,6 @@ export function buildProgram(): Command {
   registerCostCommand(program);
   registerTablesCommand(program);
   registerObservabilityCommand(program);
+  registerSnowflakeCommand(program);
   return program;
 }

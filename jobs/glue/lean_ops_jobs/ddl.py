@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from .format_guard import check_format_version, refuse_format_upgrade
 from .sql import TOPIC_NAME_PATTERN, load_template, render_job, spark_dialect
 
 # Glue database names: letters, digits, underscore, hyphen. Catalog names: Spark conf keys.
@@ -106,6 +107,7 @@ def _create(spark, template: str, table: str) -> None:
     have = {r.key: r.value for r in spark.sql(f"SHOW TBLPROPERTIES {table}").collect()}
     stale = {k: v for k, v in wanted.items() if have.get(k) != v}
     if stale:
+        refuse_format_upgrade(table, stale)
         d = spark_dialect()
         pairs = ", ".join(f"{d.literal(k)} = {d.literal(v)}" for k, v in sorted(stale.items()))
         spark.sql(f"ALTER TABLE {table} SET TBLPROPERTIES ({pairs})")
@@ -129,6 +131,8 @@ def ensure_semantic_tables(spark, tables: TopicTables, schema: Mapping[str, Any]
     that the table lacks. A declared column never changes type: schema versions add columns."""
     ensure_namespace(spark, tables.catalog, tables.semantic_db)  # type: ignore[arg-type]
     _create(spark, "iceberg_ddl_semantic", tables.semantic)
+    # Snowflake reads this table: a run on one upgraded past version 2 fails before it writes.
+    check_format_version(spark, tables.semantic)
     _create(spark, "iceberg_ddl_semantic_rejects", tables.semantic_rejects)
     if schema is not None:
         d = spark_dialect()

@@ -7,6 +7,7 @@ import {
   PIPELINE_METRICS,
   type PipelineNotice,
   RetryableError,
+  SNOWFLAKE_METRICS,
   TABLE_HEALTH_FIGURES,
   TABLE_HEALTH_METRICS,
   type TableHealth,
@@ -25,7 +26,7 @@ export interface CloudWatchNotifierOptions {
 const NOTICE_METRICS = {
   missing_schema: PIPELINE_METRICS.missingSchema,
   drift: PIPELINE_METRICS.driftDetected,
-} as const satisfies Record<Exclude<PipelineNotice['kind'], 'lag' | 'table_health'>, string>;
+} as const satisfies Record<Exclude<PipelineNotice['kind'], 'lag' | 'table_health' | 'snowflake_auto_refresh'>, string>;
 
 /** The table health gauges (`TABLE_HEALTH_METRICS`, dimensions `Topic` and `Layer`) of the tables that exist. */
 function tableHealthData(topic: string, tables: readonly TableHealth[]): MetricDatum[] {
@@ -50,8 +51,9 @@ const MAX_NAMESPACE_LENGTH = 255;
 /**
  * Raises operator signals as CloudWatch metrics with a `Topic` dimension:
  * `MissingSchema` (1 per notice), `DriftDetected` (the number of new columns), and the
- * lag gauges `CurationPendingRecords` and `SemanticLagSeconds`, and the table health gauges
- * (`TABLE_HEALTH_METRICS`, with a `Layer` dimension too). A drift notice without columns,
+ * lag gauges `CurationPendingRecords` and `SemanticLagSeconds`, the table health gauges
+ * (`TABLE_HEALTH_METRICS`, with a `Layer` dimension too), and the Snowflake auto-refresh gauges
+ * (`SNOWFLAKE_METRICS`). A drift notice without columns,
  * or a health notice without an existing table, sends nothing: there is nothing to alarm on.
  */
 export class CloudWatchNotifier implements Notifier {
@@ -92,6 +94,17 @@ export class CloudWatchNotifier implements Notifier {
           Unit: 'Seconds',
         },
       ];
+    } else if (notice.kind === 'snowflake_auto_refresh') {
+      data = [
+        { MetricName: SNOWFLAKE_METRICS.autoRefreshRunning, Dimensions, Value: notice.running ? 1 : 0, Unit: 'Count' },
+      ];
+      if (notice.pendingSnapshots !== null)
+        data.push({
+          MetricName: SNOWFLAKE_METRICS.autoRefreshPendingSnapshots,
+          Dimensions,
+          Value: notice.pendingSnapshots,
+          Unit: 'Count',
+        });
     } else if (notice.kind === 'table_health') {
       // 9 figures × 5 tables: far under PutMetricData's 1,000 data per call.
       data = tableHealthData(notice.topic, notice.tables);

@@ -29,6 +29,7 @@ export { type QueueStats, QueueStatsSampler, type QueueStatsSamplerOptions } fro
 export { resolveQueueUrls } from './resolve-queue-urls.js';
 export type { RetryOptions } from './retry-options.js';
 export { quarantineObjectKey, S3Quarantine, type S3QuarantineOptions } from './s3-quarantine.js';
+export { SecretsManagerReader, type SecretsManagerReaderOptions } from './secrets-manager-reader.js';
 export { sendCached, withCachedSend } from './send-cached.js';
 export { clampVisibilitySeconds, SqsAcknowledger, type SqsAcknowledgerOptions } from './sqs-acknowledger.js';
 export { ensureStateTables, type StateTable, type StateTableNames, type StateTableOptions } from './state-tables.js';

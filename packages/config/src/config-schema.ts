@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { dlqSectionSchema } from './sections/dlq.js';
 import { ingestTuningSchema } from './sections/ingest.js';
 import { schedulerTuningSchema } from './sections/scheduler.js';
+import { snowflakeSectionSchema } from './sections/snowflake.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -68,6 +69,8 @@ export const configFileSchema = z
     dlq: dlqSectionSchema.prefault({}),
     /** Scheduler tuning (concurrency, attempts, RAW poll, locks, history, shutdown). */
     scheduler: schedulerTuningSchema.prefault({}),
+    /** Snowflake over the semantic layer (docs/snowflake.md); absent: no Snowflake. */
+    snowflake: snowflakeSectionSchema.optional(),
     /** Local lake, queues and state. @defaultValue ".lean-ops" */
     dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   })

@@ -24,3 +24,8 @@ export {
   type SchedulerTuningInput,
   schedulerTuningSchema,
 } from './sections/scheduler.js';
+export {
+  type SnowflakeConnection,
+  type SnowflakeSection,
+  snowflakeSectionSchema,
+} from './sections/snowflake.js';

@@ -15,6 +15,7 @@ import { type ConfigInput, configFileSchema, type Thresholds } from './config-sc
 import type { DlqSection } from './sections/dlq.js';
 import type { IngestTuning } from './sections/ingest.js';
 import type { SchedulerTuning } from './sections/scheduler.js';
+import type { SnowflakeSection } from './sections/snowflake.js';
 
 /** The validated configuration every lean-ops process starts from. */
 export interface LeanOpsConfig {
@@ -27,6 +28,8 @@ export interface LeanOpsConfig {
   readonly ingest: IngestTuning;
   /** DLQ processor tuning and metrics port, defaults applied. */
   readonly dlq: DlqSection;
+  /** Snowflake over the semantic layer; `undefined`: none. */
+  readonly snowflake: SnowflakeSection | undefined;
   /** Scheduler tuning, defaults applied. */
   readonly scheduler: SchedulerTuning;
   /** Where the values came from, for the start-up log line. */
@@ -216,6 +219,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LeanOpsConfig {
     ingest: config.ingest,
     dlq: config.dlq,
     scheduler: config.scheduler,
+    snowflake: config.snowflake,
     sources,
   };
 }

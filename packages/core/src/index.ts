@@ -7,12 +7,31 @@ export {
   LAYER_DIMENSION,
   PIPELINE_METRICS,
   SERVICE_DIMENSION,
+  SNOWFLAKE_METRICS,
   TABLE_HEALTH_METRICS,
   TOPIC_DIMENSION,
 } from './contracts/cloudwatch-metrics.js';
 export { type DataDirLayout, DEFAULT_DATA_DIR, dataDirLayout } from './contracts/data-dir.js';
 export { COMMON_ENV, DLQ_ENV, QUEUE_SERVICE_ENV, SCHEDULER_ENV } from './contracts/environment.js';
 export { JOB_BATCH_FOLDER } from './contracts/job-documents.js';
+export {
+  SNOWFLAKE_CURATED_SCHEMA_SUFFIX,
+  SNOWFLAKE_SCIENTIST_VIEW_SUFFIX,
+  type SnowflakeNaming,
+  type SnowflakeObjectNames,
+  type SnowflakeTableNames,
+  snowflakeObjectNames,
+  snowflakeRoleName,
+  snowflakeSemanticTable,
+} from './contracts/snowflake-names.js';
+export {
+  APP_NAME,
+  type GlueJobKind,
+  type LakeLayer,
+  type StageNames,
+  stageNames,
+  WAREHOUSE_PREFIX,
+} from './contracts/stage-names.js';
 export {
   type FargateSize,
   type GlueExecutionClass,
@@ -98,6 +117,7 @@ export type {
 export { type FailedRecord, FIREHOSE_LIMITS, type RecordSink, type SinkLimits } from './ports/record-sink.js';
 export type { SchemaRegistry } from './ports/schema-registry.js';
 export type { LakeSnapshots, Layer, PendingRecords, SnapshotRef } from './ports/snapshot.js';
+export type { AutoRefreshStatus, RefreshOptions, SnowflakeRefresher } from './ports/snowflake-refresher.js';
 export {
   type MaintainOptions,
   TABLE_HEALTH_FIGURES,

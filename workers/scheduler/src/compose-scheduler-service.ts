@@ -5,6 +5,7 @@ import { parseSchedulerOptions, type SchedulerOptions, schedulerOptionsOf } from
 import type { TableHealthReading } from './run-history.js';
 import type { RunReport } from './run-state.js';
 import { Scheduler, type SchedulerDeps } from './scheduler.js';
+import { checkSnowflakeRefreshDeps } from './snowflake-refresh.js';
 import { syncConfigSchemas } from './sync-schemas.js';
 
 /** Delivery of landed files into RAW when this process plays Firehose (the local runner's landing committer). */
@@ -65,6 +66,7 @@ export function composeSchedulerService(
 ): SchedulerService {
   const options = parseSchedulerOptions(schedulerOptionsOf(config, redisUrl));
   const { landing, ...deps } = adapters;
+  if (deps.snowflake) checkSnowflakeRefreshDeps(deps.snowflake);
   let scheduler: Scheduler | undefined;
   let starting: Promise<void> | undefined;
   let closed = false;

@@ -32,17 +32,27 @@ export {
   type MaintenanceResult,
   type RunReport,
   type RunState,
+  type SnowflakeRefreshResult,
   type TableMaintained,
 } from './run-state.js';
 export { RunStepError } from './run-step-error.js';
 export { Scheduler, type SchedulerDeps } from './scheduler.js';
 export type { SchedulerMetrics } from './scheduler-metrics.js';
-export { type RunningSchedulerService, startSchedulerService } from './scheduler-service.js';
+export {
+  type RunningSchedulerService,
+  startSchedulerService,
+} from './scheduler-service.js';
 export {
   readSchedulerEnvironment,
   type SchedulerEnvironment,
   schedulerEnvironmentSchema,
   withSchedulerEnvironment,
 } from './service-environment.js';
+export {
+  DEFAULT_SNOWFLAKE_REFRESH_TIMEOUT_MS,
+  type SnowflakeRefreshDeps,
+  schemaFingerprint,
+} from './snowflake-refresh.js';
+export { DEFAULT_SNOWFLAKE_STATUS_INTERVAL_MS } from './snowflake-status-sampler.js';
 export { openStateStores, type StateStores } from './state-stores.js';
 export type { Outcome, StepName, Trigger } from './steps.js';

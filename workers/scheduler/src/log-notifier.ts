@@ -6,8 +6,8 @@ export class LogNotifier implements Notifier {
   constructor(private readonly logger: Logger) {}
 
   async notify(notice: PipelineNotice): Promise<void> {
-    // Prometheus gauges carry the lag and the table health locally.
-    if (notice.kind === 'lag' || notice.kind === 'table_health') return;
+    // Prometheus gauges carry the lag, the table health and the Snowflake auto-refresh locally.
+    if (notice.kind === 'lag' || notice.kind === 'table_health' || notice.kind === 'snowflake_auto_refresh') return;
     if (notice.kind === 'missing_schema') {
       this.logger.warn(
         { topic: notice.topic, notice: notice.kind },

@@ -10,6 +10,7 @@ import { RUN_QUEUE_NAME, type RunJobData, type RunQueue } from './run-queue.js';
 import { failedReportOf, reportOf } from './run-report.js';
 import { initialRunState, type MaintenanceResult, type RunReport, type RunState } from './run-state.js';
 import { type SchedulerMetrics, tableHealthOf } from './scheduler-metrics.js';
+import type { SnowflakeRefreshStep } from './snowflake-refresh.js';
 
 export interface PipelineWorkerOptions {
   readonly connection: Redis;
@@ -21,6 +22,8 @@ export interface PipelineWorkerOptions {
   readonly logger: Logger;
   /** Called with every finished run (the local dev's live view, tests). */
   readonly onReport?: (report: RunReport) => void;
+  /** Refreshes the topic's Snowflake table after a run that changed its schema (a Snowflake connection is configured). */
+  readonly snowflakeRefresh?: SnowflakeRefreshStep;
 }
 
 /**
@@ -71,7 +74,9 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
         ...(deps.maintenance && { claimMaintenance: () => runs.claimMaintenance(topic) }),
         ...(signal && { signal }),
       });
-      const report = reportOf(end, new Date());
+      // Bounded by its timeout and never throws: Snowflake cannot fail or hold up the run.
+      const refresh = await options.snowflakeRefresh?.afterRun(end, signal);
+      const report: RunReport = { ...reportOf(end, new Date()), ...(refresh && { snowflake_refresh: refresh }) };
       if (end.maintenance) await publishMaintenance(topic, end.maintenance, report.finished_at);
       await finish(report);
       if (end.again) await runs.requestRun(topic, 'backlog');

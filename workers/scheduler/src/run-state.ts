@@ -60,6 +60,17 @@ export interface RunState {
   readonly maintenance?: MaintenanceResult;
 }
 
+/** The forced Snowflake refresh after a run that changed the semantic table's schema (docs/scheduler.md). */
+export interface SnowflakeRefreshResult {
+  readonly outcome: 'refreshed' | 'failed';
+  /** `DATABASE.SCHEMA.TABLE`; absent when the name itself could not be made. */
+  readonly table?: string;
+  /** The semantic schema version the table was refreshed for. */
+  readonly schema_version: number;
+  /** Set when `outcome` is `failed`: the refresh is tried again after the next run. */
+  readonly error?: string;
+}
+
 /** A finished run, as recorded in the run history and the job's return value. */
 export interface RunReport {
   readonly topic: string;
@@ -79,6 +90,8 @@ export interface RunReport {
     readonly tables: Readonly<Partial<Record<TableMaintenanceStatus, number>>>;
     readonly error?: string;
   };
+  /** The Snowflake refresh after a schema change; absent when there was none to do. Never fails the run. */
+  readonly snowflake_refresh?: SnowflakeRefreshResult;
   /** Set when `outcome` is `Failed`. */
   readonly failed_step?: StepName;
   readonly error?: { readonly name: string; readonly message: string };

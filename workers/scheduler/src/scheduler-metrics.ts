@@ -32,6 +32,12 @@ export interface SchedulerMetrics {
   readonly tableMaintenance: Counter<'topic' | 'layer' | 'status'>;
   /** The `leanops_table_*` gauges, set from each maintenance's `after` figures. */
   readonly tableHealth: TableHealthGauges;
+  /** Forced Snowflake refreshes after a schema change, by topic and outcome (refreshed, failed). */
+  readonly snowflakeRefresh: Counter<'topic' | 'outcome'>;
+  /** Snapshots queued for Snowflake's auto-refresh of the topic's semantic table (SYSTEM$AUTO_REFRESH_STATUS). */
+  readonly snowflakeAutoRefreshPending: Gauge<'topic'>;
+  /** 1 while the auto-refresh's executionState is RUNNING; 0 when not, or when the status could not be read. */
+  readonly snowflakeAutoRefreshRunning: Gauge<'topic'>;
   observeStep(step: StepName, ms: number): void;
   observeRun(report: RunReport): void;
   /** One engine run of lake jobs (one Glue job run in AWS) started for `topics` topics. */
@@ -114,6 +120,21 @@ export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
       labelNames: ['topic', 'layer', 'status'] as const,
     }),
     tableHealth: createTableHealthGauges(registry),
+    snowflakeRefresh: counter(registry, {
+      name: 'scheduler_snowflake_refresh_total',
+      help: 'Forced ALTER ICEBERG TABLE … REFRESH after a semantic schema change, by topic and outcome (refreshed, failed: retried after the next run).',
+      labelNames: ['topic', 'outcome'] as const,
+    }),
+    snowflakeAutoRefreshPending: gauge(registry, {
+      name: 'scheduler_snowflake_auto_refresh_pending_snapshots',
+      help: "Snapshots queued for Snowflake's auto-refresh of the topic's semantic table (SYSTEM$AUTO_REFRESH_STATUS pendingSnapshotCount).",
+      labelNames: ['topic'] as const,
+    }),
+    snowflakeAutoRefreshRunning: gauge(registry, {
+      name: 'scheduler_snowflake_auto_refresh_running',
+      help: "1 while Snowflake's auto-refresh of the topic's semantic table is RUNNING; 0 when STALLED, STOPPED or the status could not be read.",
+      labelNames: ['topic'] as const,
+    }),
   };
   return {
     ...m,

@@ -1,15 +1,24 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
-import { CloudWatchNotifier, GlueIcebergSnapshots, GlueJobRunner, GlueTableMaintenance } from '@lean-ops/aws';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CloudWatchNotifier,
+  GlueIcebergSnapshots,
+  GlueJobRunner,
+  GlueTableMaintenance,
+  SecretsManagerReader,
+} from '@lean-ops/aws';
 import type { LeanOpsConfig } from '@lean-ops/config';
-import { dataDirLayout, onceAsync } from '@lean-ops/core';
+import { dataDirLayout, onceAsync, snowflakeSemanticTable } from '@lean-ops/core';
 import { DuckDbLake } from '@lean-ops/lake';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
+import { openSnowflakeRefresher } from '@lean-ops/snowflake';
 import { composeSchedulerService, type SchedulerAdapters, type SchedulerService } from './compose-scheduler-service.js';
 import { localEngine } from './local-engine.js';
 import { type SchedulerEnvironment, withSchedulerEnvironment } from './service-environment.js';
+import type { SnowflakeRefreshDeps } from './snowflake-refresh.js';
 import { openStateStores } from './state-stores.js';
 
 /** The scheduler as `lean-ops scheduler` runs it: the service and its metrics endpoint. */
@@ -76,11 +85,47 @@ async function openEngine(config: LeanOpsConfig, env: SchedulerEnvironment, logg
   };
 }
 
+/** The Snowflake refresh and what releases its clients; none without `snowflake.connection`. */
+export interface SnowflakeWiring {
+  readonly deps: SnowflakeRefreshDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * The refresher when the config has a Snowflake connection: key-pair auth with the private
+ * key read from Secrets Manager at every connect (a rotated key is picked up), connected
+ * at the first statement so an unreachable Snowflake does not keep the scheduler from starting.
+ */
+export function openSnowflakeRefresh(
+  config: Pick<LeanOpsConfig, 'snowflake'>,
+  env: SchedulerEnvironment,
+  logger: Logger,
+): SnowflakeWiring | undefined {
+  const section = config.snowflake;
+  const connection = section?.connection;
+  if (!section || !connection) return undefined;
+  const tableOf = (topic: string) => snowflakeSemanticTable(section, topic);
+  const secrets = new SecretsManagerClient({ region: env.region });
+  const reader = new SecretsManagerReader({ client: secrets });
+  const refresher = openSnowflakeRefresher({
+    connection,
+    privateKey: () => reader.readString(connection.privateKeySecret),
+    logger: { warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  return {
+    deps: { refresher, tableOf },
+    close: async () => {
+      await refresher.close();
+      secrets.destroy();
+    },
+  };
+}
+
 /**
  * Wires the scheduler for a deployment: state in DynamoDB (or DynamoDB Local), Glue or the
  * local DuckDB runner, CloudWatch or log notifications, composed by
- * {@link composeSchedulerService}, metrics served. Fails at start-up with a `ConfigError`
- * naming what is wrong.
+ * {@link composeSchedulerService}, metrics served; with `snowflake.connection`, the Snowflake
+ * refresh after schema changes. Fails at start-up with a `ConfigError` naming what is wrong.
  */
 export async function startSchedulerService(
   config: LeanOpsConfig,
@@ -90,6 +135,7 @@ export async function startSchedulerService(
 ): Promise<RunningSchedulerService> {
   const state = await openStateStores(env);
   const engine = await openEngine(config, env, logger);
+  const snowflake = openSnowflakeRefresh(config, env, logger);
   let service: SchedulerService | undefined;
   try {
     const registry = createRegistry({ defaultLabels: { service: 'scheduler' } });
@@ -99,6 +145,7 @@ export async function startSchedulerService(
       schemas: state.schemas,
       drift: state.drift,
       ...engine.adapters,
+      ...(snowflake && { snowflake: snowflake.deps }),
       registry,
       logger,
     });
@@ -113,6 +160,7 @@ export async function startSchedulerService(
         metrics.markShuttingDown();
         await running.close();
         await engine.close();
+        await snowflake?.close();
         state.close();
         await metrics.close();
         return { drained: true };
@@ -121,6 +169,7 @@ export async function startSchedulerService(
   } catch (err) {
     await service?.close();
     await engine.close();
+    await snowflake?.close();
     state.close();
     throw err;
   }

@@ -14,6 +14,14 @@ import { RunHistory } from './run-history.js';
 import { type RunJobData, RunQueue } from './run-queue.js';
 import type { RunReport } from './run-state.js';
 import { createSchedulerMetrics, type SchedulerMetrics } from './scheduler-metrics.js';
+import {
+  checkSnowflakeRefreshDeps,
+  DEFAULT_SNOWFLAKE_REFRESH_TIMEOUT_MS,
+  RedisRefreshMarks,
+  type SnowflakeRefreshDeps,
+  SnowflakeRefreshStep,
+} from './snowflake-refresh.js';
+import { SnowflakeStatusSampler } from './snowflake-status-sampler.js';
 import type { Trigger } from './steps.js';
 import { TimerTriggers } from './timer-triggers.js';
 
@@ -25,6 +33,8 @@ export interface SchedulerDeps extends Omit<PipelineDeps, 'jobs'> {
   /** Feeds the curation-pending gauge; without it the gauge stays unset. */
   readonly pending?: PendingRecords;
   readonly onReport?: (report: RunReport) => void;
+  /** With a Snowflake connection: the forced refresh after a schema change and the auto-refresh gauges. */
+  readonly snowflake?: SnowflakeRefreshDeps;
 }
 
 /**
@@ -46,6 +56,7 @@ export class Scheduler {
   private readonly maintenanceSchedule: MaintenanceSchedule;
   private readonly watcher: RawWatcher;
   private readonly jobs: JobBatcher;
+  private readonly snowflakeStatus: SnowflakeStatusSampler | undefined;
 
   private constructor(
     readonly options: SchedulerOptions,
@@ -70,6 +81,27 @@ export class Scheduler {
         deps.logger.info({ job: kind, topics }, `${kind} job run started for ${topics.length} topic(s)`);
       },
     });
+    const { snowflake } = deps;
+    const snowflakeRefresh =
+      snowflake &&
+      new SnowflakeRefreshStep({
+        ...snowflake,
+        marks: new RedisRefreshMarks(queueConn, options.prefix),
+        refreshes: this.metrics.snowflakeRefresh,
+        logger: deps.logger,
+      });
+    this.snowflakeStatus =
+      snowflake &&
+      new SnowflakeStatusSampler({
+        topics: options.topics,
+        refresher: snowflake.refresher,
+        tableOf: snowflake.tableOf,
+        ...(snowflake.statusIntervalMs !== undefined && { intervalMs: snowflake.statusIntervalMs }),
+        timeoutMs: snowflake.timeoutMs ?? DEFAULT_SNOWFLAKE_REFRESH_TIMEOUT_MS,
+        metrics: this.metrics,
+        notifier: deps.notifier,
+        logger: deps.logger,
+      });
     this.worker = createPipelineWorker({
       connection: workerConn,
       settings: options,
@@ -79,6 +111,7 @@ export class Scheduler {
       metrics: this.metrics,
       logger: deps.logger,
       ...(deps.onReport && { onReport: deps.onReport }),
+      ...(snowflakeRefresh && { snowflakeRefresh }),
     });
     this.triggers = new TimerTriggers({
       connection: triggerConn,
@@ -119,6 +152,7 @@ export class Scheduler {
   /** Validates the options, connects to Redis, upserts the timers and starts processing. */
   static async start(input: SchedulerOptionsInput, deps: SchedulerDeps): Promise<Scheduler> {
     const options = parseSchedulerOptions(input);
+    if (deps.snowflake) checkSnowflakeRefreshDeps(deps.snowflake);
     const connections = [createRedis(options.redisUrl), createRedis(options.redisUrl), createRedis(options.redisUrl)];
     for (const c of connections)
       c.on('error', (err) => deps.logger.warn({ err: err.message }, 'Redis connection error'));
@@ -130,6 +164,7 @@ export class Scheduler {
       scheduler.triggers.start();
       scheduler.maintenanceTriggers.start();
       scheduler.watcher.start();
+      scheduler.snowflakeStatus?.start();
     } catch (err) {
       await scheduler.close();
       throw err;
@@ -158,6 +193,11 @@ export class Scheduler {
     return this.maintenanceTriggers.list();
   }
 
+  /** One read of the Snowflake auto-refresh status now (tests); nothing without a Snowflake connection. */
+  sampleSnowflakeStatus(): Promise<void> {
+    return this.snowflakeStatus?.sampleOnce() ?? Promise.resolve();
+  }
+
   /** One RAW poll now, outside the interval (tests, `--until-idle`). */
   pollRaw(): Promise<void> {
     return this.watcher.pollOnce();
@@ -166,6 +206,7 @@ export class Scheduler {
   /** Idempotent: every call returns the first call's promise. */
   readonly close: () => Promise<void> = onceAsync(async () => {
     await this.watcher.close();
+    await this.snowflakeStatus?.close();
     await this.triggers.close();
     await this.maintenanceTriggers.close();
     // Runs waiting for a batch leave it at once (not held by the minimum interval); runs

@@ -107,6 +107,28 @@ describe('Class: CloudWatchNotifier (moto CloudWatch)', () => {
     expect(stats.Datapoints?.[0]?.Maximum).toBe(12);
   });
 
+  it('puts the Snowflake auto-refresh gauges; an unreadable status sends running 0 and no pending count', async () => {
+    // Prepare
+    const { client: cloudwatch } = await env.get();
+    const notifier = new CloudWatchNotifier({ client: cloudwatch, namespace: 'LeanOps/Snowflake' });
+
+    // Act
+    await notifier.notify({ kind: 'snowflake_auto_refresh', topic: 'telemetry', pendingSnapshots: 14, running: false });
+    await notifier.notify({ kind: 'snowflake_auto_refresh', topic: 'alerts', pendingSnapshots: null, running: false });
+
+    // Assess
+    const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: 'LeanOps/Snowflake' }));
+    expect(
+      (listed.Metrics ?? []).map((m) => `${m.MetricName} ${m.Dimensions?.map((d) => `${d.Name}=${d.Value}`)}`).sort(),
+    ).toEqual([
+      'SnowflakeAutoRefreshPendingSnapshots Topic=telemetry',
+      'SnowflakeAutoRefreshRunning Topic=alerts',
+      'SnowflakeAutoRefreshRunning Topic=telemetry',
+    ]);
+    expect(await sum(cloudwatch, 'LeanOps/Snowflake', 'SnowflakeAutoRefreshPendingSnapshots', 'telemetry')).toBe(14);
+    expect(await sum(cloudwatch, 'LeanOps/Snowflake', 'SnowflakeAutoRefreshRunning', 'telemetry')).toBe(0);
+  });
+
   it('uses the configured namespace, and sends nothing for a drift notice without columns', async () => {
     // Prepare
     const { client: cloudwatch } = await env.get();

@@ -21,6 +21,17 @@ export const PIPELINE_METRICS = {
   semanticLagSeconds: 'SemanticLagSeconds',
 } as const;
 
+/**
+ * The auto-refresh gauges of a topic's Snowflake semantic table (dimension `Topic`), sampled
+ * by the scheduler from `SYSTEM$AUTO_REFRESH_STATUS` when a Snowflake connection is configured.
+ */
+export const SNOWFLAKE_METRICS = {
+  /** Snapshots queued for Snowflake's auto-refresh (gauge, Count). */
+  autoRefreshPendingSnapshots: 'SnowflakeAutoRefreshPendingSnapshots',
+  /** 1 while the auto-refresh is RUNNING, 0 when stalled, stopped or unreadable (gauge, Count). */
+  autoRefreshRunning: 'SnowflakeAutoRefreshRunning',
+} as const;
+
 /** The dimension of the ingest service's metrics; its value is {@link INGEST_SERVICE}. */
 export const SERVICE_DIMENSION = 'Service';
 

@@ -52,7 +52,25 @@ export interface DialectsFile {
   newest_order: string;
   /** `s` (incoming) replaces `t` (stored) under the contract's order. */
   incoming_wins: string;
-  dialects: Record<'duckdb' | 'spark', DialectSpec>;
+  dialects: Record<'duckdb' | 'spark', DialectSpec> & { snowflake: ReaderDialectSpec };
+}
+
+/** A dialect that only reads the lake: what the Scientist View needs. */
+interface ReaderDialectSpec {
+  quote: { open: string; close: string };
+  /** `{key}`: the quoted idempotency key; `{order}`: `newest_order` with its columns quoted. */
+  newest_per_key: string;
+}
+
+/**
+ * An engine that only reads the lake (Snowflake, through the Glue catalog): it renders the
+ * Scientist View's newest-row-per-key rule, nothing the jobs write with.
+ */
+export interface ReaderDialect {
+  readonly name: 'snowflake';
+  quote(identifier: string): string;
+  /** Newest row per idempotency key of `table`, selecting `columns`; every column quoted. */
+  newestPerKey(table: string, columns: readonly string[]): string;
 }
 
 export const DIALECTS_FILE: DialectsFile = JSON.parse(
@@ -91,3 +109,38 @@ function dialectOf(name: 'duckdb' | 'spark'): Dialect {
 
 export const DUCKDB: Dialect = dialectOf('duckdb');
 export const SPARK: Dialect = dialectOf('spark');
+
+/** `newest_order` with each ordering column quoted (`ORDER BY "a" DESC, "b" DESC`). */
+export function quoteOrderColumns(order: string, quote: (identifier: string) => string): string {
+  const match = /^ORDER BY (.+)$/.exec(order);
+  const terms = match?.[1]?.split(', ') ?? [];
+  const quoted = terms.map((term) => {
+    const parts = /^([a-z_][a-z0-9_]*) (ASC|DESC)$/.exec(term);
+    if (!parts?.[1] || !parts[2])
+      throw new Error(`newest_order term ${JSON.stringify(term)} is not "<column> ASC|DESC"`);
+    return `${quote(parts[1])} ${parts[2]}`;
+  });
+  if (quoted.length === 0)
+    throw new Error(`newest_order ${JSON.stringify(order)} is not "ORDER BY <column> ASC|DESC, …"`);
+  return `ORDER BY ${quoted.join(', ')}`;
+}
+
+function readerDialectOf(name: 'snowflake'): ReaderDialect {
+  const spec = DIALECTS_FILE.dialects[name];
+  const quote = (id: string) =>
+    `${spec.quote.open}${id.replaceAll(spec.quote.close, spec.quote.close + spec.quote.close)}${spec.quote.close}`;
+  const order = quoteOrderColumns(DIALECTS_FILE.newest_order, quote);
+  return {
+    name,
+    quote,
+    newestPerKey: (table, columns) =>
+      fill(spec.newest_per_key, {
+        table,
+        columns: columns.map(quote).join(', '),
+        key: quote('idempotency_key'),
+        order,
+      }),
+  };
+}
+
+export const SNOWFLAKE: ReaderDialect = readerDialectOf('snowflake');

@@ -24,7 +24,13 @@ import { LandingSink, type RedisServer, startRedisServer } from '@lean-ops/local
 import { createLogger, type LogLevel } from '@lean-ops/logger';
 import { createRegistry } from '@lean-ops/metrics';
 import { awsClientConfig, startDynamoDbLocal, type TestServer } from '@lean-ops/testkit';
-import { LogNotifier, type RunReport, Scheduler, type SchedulerOptionsInput } from '../../src/index.js';
+import {
+  LogNotifier,
+  type RunReport,
+  Scheduler,
+  type SchedulerOptionsInput,
+  type SnowflakeRefreshDeps,
+} from '../../src/index.js';
 
 /** Real servers shared by a test file: Redis (redis-server) and DynamoDB Local. */
 export interface Servers {
@@ -184,10 +190,13 @@ export async function localPipeline(
     drift,
     reports,
     prefix: id,
-    /** `maintenance`: the scheduler's table maintenance (none: the maintenance trigger is off). */
+    /**
+     * `maintenance`: the scheduler's table maintenance (none: the maintenance trigger is off);
+     * `snowflake`: the Snowflake refresh (none: no Snowflake connection).
+     */
     async startScheduler(
       options: Partial<SchedulerOptionsInput> & { topics: string[] },
-      adapters: { maintenance?: TableMaintenance } = {},
+      adapters: { maintenance?: TableMaintenance; snowflake?: SnowflakeRefreshDeps } = {},
     ) {
       const registry = createRegistry({ collectDefault: false });
       const scheduler = await Scheduler.start(

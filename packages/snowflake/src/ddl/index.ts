@@ -1,0 +1,8 @@
+export {
+  REFRESH_INTERVAL_SECONDS,
+  renderSnowflakeDdl,
+  SnowflakeDdlError,
+  type SnowflakeDdlInput,
+} from './render-ddl.js';
+export { renderScientistView } from './scientist-view.js';
+export { formatDdl, literal, type SnowflakeStatement } from './statements.js';

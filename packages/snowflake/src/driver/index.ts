@@ -1,0 +1,21 @@
+export type { DriverConnection, StatementComplete } from './driver-connection.js';
+export {
+  type DriverLogger,
+  type OpenSnowflakeRefresherOptions,
+  openSnowflakeRefresher,
+} from './open-snowflake-refresher.js';
+export {
+  SnowflakeRefresherClosedError,
+  SnowflakeSdkRefresher,
+  type SnowflakeSdkRefresherOptions,
+  SnowflakeStatementError,
+} from './snowflake-sdk-refresher.js';
+export {
+  AUTO_REFRESH_STATUS_COLUMN,
+  autoRefreshStatusStatement,
+  checkedTableName,
+  parseAutoRefreshStatus,
+  refreshStatement,
+  SnowflakeIdentifierError,
+  SnowflakeResponseError,
+} from './snowflake-sql.js';

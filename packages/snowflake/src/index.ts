@@ -1,0 +1,2 @@
+export * from './ddl/index.js';
+export * from './driver/index.js';
