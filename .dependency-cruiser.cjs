@@ -29,9 +29,13 @@ module.exports = {
     {
       name: 'no-deep-imports-between-packages',
       severity: 'error',
-      comment: 'Use a package through its index (the @lean-ops/<name> import), never its files.',
+      comment:
+        'Use a package through its index (the @lean-ops/<name> import) or a subpath its package.json exports (listed here: @lean-ops/observability/rules), never its files.',
       from: { path: '^(packages|workers|apps)/([^/]+)/' },
-      to: { path: '^(packages|workers)/([^/]+)/src/(?!index\\.[jt]s$)', pathNot: '^$1/$2/' },
+      to: {
+        path: '^(?!packages/observability/src/rules/index\\.ts$)(packages|workers)/([^/]+)/src/(?!index\\.[jt]s$)',
+        pathNot: '^$1/$2/',
+      },
     },
     {
       name: 'packages-import-no-service-or-app',

@@ -7,7 +7,7 @@
  * services through their Cloud Map names and loads the same rule file (docs/deploy.md).
  */
 import type { Thresholds } from '@lean-ops/config';
-import { renderRules } from '@lean-ops/observability';
+import { renderRules } from '@lean-ops/observability/rules';
 import type { Account } from './account';
 import type { Statement } from './iam';
 

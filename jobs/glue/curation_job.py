@@ -18,8 +18,9 @@ Glue job (Spark, glueVersion "5.1", script = this file) default arguments:
 Run arguments (StartJobRun): --batch_uri, the batch document the scheduler wrote
 (<result_uri>/requests/<id>.json): per topic its RAW snapshot range, from_snapshot (the
 curated checkpoint's RAW snapshot id, null for a first run) and to_snapshot (see
-lean_ops_jobs/batch.py). The topics are curated one after another in this Spark session;
-one topic's failure is its outcome and does not stop the others. Glue adds --JOB_RUN_ID;
+lean_ops_jobs/batch.py), and rebuild: true for a reprocessing run, which recomputes the
+range's keys from all of RAW up to to_snapshot instead of applying it. The topics are
+curated one after another in this Spark session; one topic's failure is its outcome and does not stop the others. Glue adds --JOB_RUN_ID;
 the result, per topic {curated_snapshot_id, records_written, raw_seq, ...} or its error, is
 written to <result_uri>/<JOB_RUN_ID>.json for the scheduler. The run fails only when every
 topic failed or the result cannot be written.
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import sys
 
-from lean_ops_jobs.batch import finish_batch, read_batch, run_topics
+from lean_ops_jobs.batch import finish_batch, read_batch, rebuild_of, run_topics
 from lean_ops_jobs.curation import run_curation
 from lean_ops_jobs.jobargs import DEFAULT_CATALOG, job_run_id, resolve_args, spark_session
 
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None, spark=None) -> dict:
             item.get("from_snapshot"),
             item["to_snapshot"],
             job_run_id=run_id,
+            rebuild=rebuild_of(item),
         ),
     )
     return finish_batch(args["result_uri"], "curation", run_id, outcomes)

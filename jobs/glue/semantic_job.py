@@ -9,7 +9,8 @@ Glue job default arguments: as curation_job.py (--datalake-formats iceberg,
 Run arguments: --batch_uri, the batch document the scheduler wrote: per topic
 to_snapshot (the curated snapshot id the curation job returned), from_snapshot (the
 semantic checkpoint, null for a first run) and schema (the topic's registered semantic
-schema); see lean_ops_jobs/batch.py. A topic whose schema does not parse fails before any
+schema), and rebuild: true for a reprocessing run (rebuild the range's keys rather than
+apply them); see lean_ops_jobs/batch.py. A topic whose schema does not parse fails before any
 Spark work; the others are applied one after another in this Spark session, one topic's
 failure not stopping the others. The result, per topic {records_written, records_rejected,
 undeclared_columns, ...} or its error, is written to <result_uri>/<JOB_RUN_ID>.json; the
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import sys
 
-from lean_ops_jobs.batch import finish_batch, read_batch, run_topics
+from lean_ops_jobs.batch import finish_batch, read_batch, rebuild_of, run_topics
 from lean_ops_jobs.jobargs import DEFAULT_CATALOG, job_run_id, resolve_args, spark_session
 from lean_ops_jobs.semantic import run_semantic
 from lean_ops_jobs.sql import parse_semantic_schema
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None, spark=None) -> dict:
             item["to_snapshot"],
             valid[item["topic"]],
             job_run_id=run_id,
+            rebuild=rebuild_of(item),
         )
 
     applied = run_topics([item for item in batch if item["topic"] in valid], apply)

@@ -3,7 +3,7 @@
  * holds afterwards, as JSON on stdout (tests/spark/test_conformance.py compares it with the
  * Spark engine's output for the same fixture).
  *
- *   node --import tsx tests/conformance/run-duckdb.ts <fixture.json>
+ *   node --import tsx tests/conformance/run-duckdb.ts <fixture.json> [--rebuild]
  *
  * The fixture is in expanded form: every RAW row has all RAW columns, `json_payload` as
  * text (pytest expands tests/conformance/fixtures/*.json first, so both engines get the
@@ -11,6 +11,11 @@
  * worker writes (`encodeRawRecord`: timestamps as epoch microseconds) and committed as one RAW
  * snapshot; curation runs after each batch, then the semantic job when the fixture has a
  * schema (a topic without one ends curation-only, as the pipeline run does).
+ *
+ * With `--rebuild`, the batches are processed as above, then curated is rebuilt in full
+ * (from the start up to the RAW head) and, when the fixture has a schema, so is semantic (up
+ * to the curated snapshot that rebuild committed); the output has the same shape, so a
+ * rebuilt lake compares with a from-scratch one (docs/reprocess.md).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,8 +66,13 @@ async function dump(lake: DuckDbLake, schema: string, table: string): Promise<Ta
 }
 
 async function main(): Promise<void> {
-  const path = process.argv[2];
-  if (!path) throw new Error('usage: run-duckdb.ts <fixture.json>');
+  const [path, ...flags] = process.argv.slice(2);
+  const unknown = flags.filter((f) => f !== '--rebuild');
+  if (!path || path.startsWith('--') || unknown.length > 0)
+    throw new Error(
+      `usage: run-duckdb.ts <fixture.json> [--rebuild]${unknown.length > 0 ? ` (unknown: ${unknown.join(' ')})` : ''}`,
+    );
+  const rebuild = flags.includes('--rebuild');
   const fixture = loadFixture(path);
   const schema = fixture.schema ? parseSemanticSchema(fixture.schema, `schema of fixture ${fixture.name}`) : null;
   const dir = mkdtempSync(join(tmpdir(), 'conformance-duckdb-'));
@@ -86,6 +96,15 @@ async function main(): Promise<void> {
       }
       curated = curation.curated_snapshot;
       steps.push({ batch: b, curation: { records_written: curation.records_written }, semantic });
+    }
+    if (rebuild && raw) {
+      const curation = await lake.runCuration(fixture.topic, null, raw, { rebuild: true });
+      if (schema) {
+        const semantic = await lake.runSemantic(fixture.topic, null, curation.curated_snapshot, schema, {
+          rebuild: true,
+        });
+        undeclared = semantic.undeclared_columns;
+      }
     }
     const out = {
       engine: 'duckdb',

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderSnowflakeDdl, type SnowflakeStatement } from '@lean-ops/snowflake';
+import { parseSemanticSchema } from '@lean-ops/core';
+import { renderSnowflakeDdl, type SnowflakeStatement, scientistViewStatement } from '@lean-ops/snowflake';
 import { describe, expect, it } from 'vitest';
 import { ddlInput } from '../../packages/snowflake/tests/ddl-fixture.js';
 import { runVenv } from '../snowflake/python.js';
@@ -47,4 +48,21 @@ describe('the Snowflake DDL parses with sqlfluff’s Snowflake dialect (no Snowf
       expect(run.status, run.stdout + run.stderr).toBe(0);
     });
   }
+
+  it('parses the Scientist View the scheduler creates again after a column was added (COPY GRANTS)', () => {
+    const v2 = parseSemanticSchema({
+      topic: 'telemetry',
+      version: 2,
+      columns: [
+        { name: 'temperature', type: 'double', required: true },
+        { name: 'humidity', type: 'double', required: false },
+      ],
+    });
+    const { sql } = scientistViewStatement({ database: 'LEAN_OPS', schema: 'SEMANTIC' }, 'telemetry', v2);
+    expect(sql).toContain('"TEMPERATURE", "HUMIDITY") COPY GRANTS AS');
+    const run = sqlfluffParse(sql);
+    expect(run.stdout.match(/unparsable|PRS/gi) ?? [], run.stdout + run.stderr).toEqual([]);
+    expect(run.stdout).toMatch(/keyword:\s+'COPY'/);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+  });
 });

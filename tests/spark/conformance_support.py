@@ -97,7 +97,8 @@ def expand_fixture(fixture: dict[str, Any]) -> dict[str, Any]:
 class DuckDbRuns:
     """Runs every fixture through run-duckdb.ts in the background (one at a time, started
     when the session collects the conformance tests), so the Node + DuckDB work overlaps
-    the Spark tests instead of adding to them."""
+    the Spark tests instead of adding to them. ``rebuild`` runs it with ``--rebuild`` (the
+    lake after a full rebuild of its layers)."""
 
     _instance: "DuckDbRuns | None" = None
     _lock = threading.Lock()
@@ -105,7 +106,7 @@ class DuckDbRuns:
     def __init__(self) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="conformance-"))
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="duckdb-conformance")
-        self._futures: dict[str, Future] = {}
+        self._futures: dict[tuple[str, bool], Future] = {}
 
     @classmethod
     def get(cls) -> "DuckDbRuns":
@@ -114,19 +115,20 @@ class DuckDbRuns:
                 cls._instance = DuckDbRuns()
             return cls._instance
 
-    def start(self, path: Path) -> None:
-        if path.name not in self._futures:
-            self._futures[path.name] = self._pool.submit(self._run, path)
+    def start(self, path: Path, rebuild: bool = False) -> None:
+        if (path.name, rebuild) not in self._futures:
+            self._futures[(path.name, rebuild)] = self._pool.submit(self._run, path, rebuild)
 
-    def result(self, path: Path) -> dict[str, Any]:
-        self.start(path)
-        return self._futures[path.name].result(timeout=DUCKDB_TIMEOUT_S + 30)
+    def result(self, path: Path, rebuild: bool = False) -> dict[str, Any]:
+        self.start(path, rebuild)
+        return self._futures[(path.name, rebuild)].result(timeout=DUCKDB_TIMEOUT_S + 30)
 
-    def _run(self, path: Path) -> dict[str, Any]:
+    def _run(self, path: Path, rebuild: bool) -> dict[str, Any]:
         expanded = self._dir / path.name
-        expanded.write_text(json.dumps(expand_fixture(load_fixture(path)), ensure_ascii=False), encoding="utf-8")
+        if not expanded.exists():
+            expanded.write_text(json.dumps(expand_fixture(load_fixture(path)), ensure_ascii=False), encoding="utf-8")
         proc = subprocess.run(
-            ["node", "--import", "tsx", str(RUNNER.relative_to(ROOT)), str(expanded)],
+            ["node", "--import", "tsx", str(RUNNER.relative_to(ROOT)), str(expanded), *(["--rebuild"] if rebuild else [])],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -134,7 +136,8 @@ class DuckDbRuns:
             env={**os.environ, "NODE_NO_WARNINGS": "1"},
         )
         if proc.returncode != 0:
-            raise RuntimeError(f"run-duckdb.ts failed on {path.name} (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+            flag = " --rebuild" if rebuild else ""
+            raise RuntimeError(f"run-duckdb.ts{flag} failed on {path.name} (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
         return json.loads(proc.stdout)
 
     def close(self) -> None:
@@ -161,7 +164,9 @@ def _dump(spark, table: str) -> dict[str, Any] | None:
     return {"columns": df.columns, "rows": rows}
 
 
-def run_spark(spark, fixture: dict[str, Any], prefix: str) -> dict[str, Any]:
+def run_spark(spark, fixture: dict[str, Any], prefix: str, rebuild: bool = False) -> dict[str, Any]:
+    """The fixture through the Spark engine; with ``rebuild``, then a full rebuild of its
+    layers (as run-duckdb.ts --rebuild)."""
     expanded = expand_fixture(fixture)
     topic, schema = expanded["topic"], expanded["schema"]
     for suffix in ("raw", "cur", "sem"):
@@ -178,6 +183,30 @@ def run_spark(spark, fixture: dict[str, Any], prefix: str) -> dict[str, Any]:
             undeclared = semantic["undeclared_columns"]
         curated = curation["curated_snapshot_id"]
         steps.append({"batch": b, "curation": curation, "semantic": semantic})
+    out = _spark_output(spark, fixture, tables, steps, undeclared)
+    out["raw_snapshot"] = raw
+    return rebuild_spark(spark, fixture, out) if rebuild else out
+
+
+def rebuild_spark(spark, fixture: dict[str, Any], built: dict[str, Any]) -> dict[str, Any]:
+    """A full rebuild of the lake ``run_spark`` left (``built``): curated from RAW up to its
+    head, then, with a schema, semantic up to the curated snapshot that rebuild committed.
+    The output has ``built``'s steps (as run-duckdb.ts --rebuild)."""
+    tables, schema, topic = built["tables"], fixture.get("schema"), fixture["topic"]
+    curation = run_curation(spark, "lake", tables.raw_db, tables.curated_db, topic, None, built["raw_snapshot"], rebuild=True)
+    undeclared = built["undeclared_columns"]
+    if schema:
+        semantic = run_semantic(
+            spark, "lake", tables.curated_db, tables.semantic_db, topic, None, curation["curated_snapshot_id"], schema, rebuild=True
+        )
+        undeclared = semantic["undeclared_columns"]
+    out = _spark_output(spark, fixture, tables, built["steps"], undeclared)
+    out["raw_snapshot"] = built["raw_snapshot"]
+    return out
+
+
+def _spark_output(spark, fixture: dict[str, Any], tables: TopicTables, steps: list, undeclared) -> dict[str, Any]:
+    schema = fixture.get("schema")
     return {
         "engine": "spark",
         "fixture": fixture["name"],
@@ -187,6 +216,7 @@ def run_spark(spark, fixture: dict[str, Any], prefix: str) -> dict[str, Any]:
         "semantic": _dump(spark, tables.semantic) if schema else None,
         "semantic_rejects": _dump(spark, tables.semantic_rejects) if schema else None,
         "undeclared_columns": undeclared,
+        "tables": tables,
     }
 
 

@@ -110,10 +110,13 @@ def pytest_collection_modifyitems(session, config, items):
     from conformance_support import DuckDbRuns
 
     runs = DuckDbRuns.get()
-    for item in conformance:
-        path = getattr(item, "callspec", None) and item.callspec.params.get("path")
-        if path is not None:
-            runs.start(path)
+    # The plain runs first: the first comparisons need them first. The rebuild tests' runs
+    # (run-duckdb.ts --rebuild) go after them.
+    for rebuild in (False, True):
+        for item in conformance:
+            path = getattr(item, "callspec", None) and item.callspec.params.get("path")
+            if path is not None and ("rebuild" in item.originalname) == rebuild:
+                runs.start(path, rebuild)
 
 
 def pytest_sessionfinish(session, exitstatus):

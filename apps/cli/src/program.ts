@@ -7,6 +7,7 @@ import { registerDriftCommand } from './commands/drift-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerLakeCommands } from './commands/lake-commands.js';
 import { registerObservabilityCommand } from './commands/observability-command.js';
+import { registerReprocessCommand } from './commands/reprocess-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerSchedulerCommand } from './commands/scheduler-command.js';
 import { registerSchemaCommand } from './commands/schema-command.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerIngestCommand(program);
   registerSchedulerCommand(program);
   registerRunCommand(program);
+  registerReprocessCommand(program);
   registerLakeCommands(program);
   registerSchemaCommand(program);
   registerSimulateCommand(program);

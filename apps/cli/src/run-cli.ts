@@ -31,6 +31,11 @@ export async function runCli(argv: readonly string[], stderr: NodeJS.WritableStr
       stderr.write(`lean-ops: ${e.message}\n`);
       return EXIT.usage;
     }
+    // Refused for a reason the message says in full (one reprocess per topic): no stack.
+    if (code === 'reprocess_in_progress') {
+      stderr.write(`lean-ops: ${e.message}\n`);
+      return EXIT.failure;
+    }
     stderr.write(`lean-ops: ${e.stack ?? String(err)}\n`);
     return EXIT.failure;
   }

@@ -386,6 +386,7 @@ export class DevStack implements StatusSource {
         last_runs: scheduled.recentRuns[topic] ?? [],
         drift,
         table_health: scheduled.tableHealth[topic] ?? null,
+        reprocess: scheduled.reprocesses[topic] ?? null,
       });
     }
     return {

@@ -182,9 +182,20 @@ function tables(t) {
         : h('td', { class: 'muted', colspan: 5 }, 'not created yet'))));
 }
 
+function reprocess(t) {
+  const r = t.reprocess;
+  if (!r) return null;
+  const what = r.dry_run ? 'dry run of a reprocess' : 'reprocess';
+  const scope = r.from_snapshot === null ? 'full' : 'from snapshot ' + r.from_snapshot;
+  return h('p', { class: 'reprocess alert', 'data-field': 'reprocess' },
+    what + ' of ' + r.layer + ' (' + scope + ') in progress since ' + time(r.requested_at)
+      + ": this topic's runs wait for it");
+}
+
 function topicSection(t) {
   return h('section', { class: 'topic', 'data-topic': t.topic },
     h('h2', {}, t.topic),
+    reprocess(t),
     flow(t), side(t),
     h('h3', {}, 'checkpoints'), checkpoints(t),
     h('h3', {}, 'last runs'), runs(t),

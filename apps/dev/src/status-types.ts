@@ -1,5 +1,5 @@
 import type { DriftEntry, SnapshotRef } from '@lean-ops/core';
-import type { RunReport, TableHealthReading } from '@lean-ops/worker-scheduler';
+import type { ReprocessRequest, RunReport, TableHealthReading } from '@lean-ops/worker-scheduler';
 
 /** One topic's flow, as the terminal view, the status page and `/api/status` show it. */
 export interface TopicStatus {
@@ -30,6 +30,8 @@ export interface TopicStatus {
   readonly drift: readonly DriftEntry[];
   /** The health of the topic's tables after its latest maintenance; null before the first. */
   readonly table_health: TableHealthReading | null;
+  /** The reprocess waiting or running now (its pipeline runs wait); null when none. */
+  readonly reprocess: ReprocessRequest | null;
 }
 
 /** The whole local pipeline at one moment. */

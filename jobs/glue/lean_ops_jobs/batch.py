@@ -6,7 +6,9 @@ run's arguments at 260 KB, which 20 topics with wide semantic schemas can pass::
 
     {"job": "curation", "topics": [{"topic": "a", "from_snapshot": "12" | null, "to_snapshot": "34"}, ...]}
 
-(semantic entries also carry ``"schema"``, the topic's registered semantic schema).
+(semantic entries also carry ``"schema"``, the topic's registered semantic schema). An entry
+may carry ``"rebuild": true`` (a JSON boolean; reprocessing, docs/reprocess.md): the topic's
+range is rebuilt rather than applied (``run_curation``/``run_semantic`` with ``rebuild``).
 
 The job processes the topics one after another in its one Spark session, each with the
 per-topic function (``run_curation``, ``run_semantic``), and catches each topic's failure
@@ -40,8 +42,18 @@ class BatchFailedError(RuntimeError):
 
 
 def ranged_topic_problem(item: Mapping[str, Any]) -> str | None:
-    """The check of a curation or semantic batch's topic: it needs its range's ``to_snapshot``."""
-    return None if isinstance(item.get("to_snapshot"), str) else " needs a string to_snapshot"
+    """The check of a curation or semantic batch's topic: it needs its range's ``to_snapshot``,
+    and ``rebuild``, when present, is a JSON boolean."""
+    if not isinstance(item.get("to_snapshot"), str):
+        return " needs a string to_snapshot"
+    if "rebuild" in item and not isinstance(item["rebuild"], bool):
+        return f" has rebuild {item['rebuild']!r}: rebuild must be true or false"
+    return None
+
+
+def rebuild_of(item: Mapping[str, Any]) -> bool:
+    """Whether a checked batch entry asks for a rebuild (absent: no)."""
+    return item.get("rebuild") is True
 
 
 def read_batch(

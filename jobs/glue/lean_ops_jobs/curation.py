@@ -23,6 +23,14 @@ same ``jobs/sql`` templates rendered for Spark:
    MERGE: unlike DuckDB, the two are separate Iceberg commits, and in this order a run
    retried after a crash in between writes them once and loses none.
 
+With ``rebuild`` (reprocessing, docs/reprocess.md) steps 1 and 4 differ: the keys in scope
+are those RAW (``from``, ``to``] holds (every key when ``from`` is None), ``raw_increment``
+is every RAW row of those keys as of ``to``; nothing narrows the batch (equal versions are
+rewritten too) and ``curation_rebuild_merge`` replaces the stored rows of the keys in scope
+whatever their versions and deletes those of keys whose every version is now rejected
+(see rebuild.py), in one commit that also carries ``lean-ops.rebuild`` = ``true``. Then the rejects of the keys in
+scope are replaced by the rebuilt ones (``rejects_rebuild_merge``).
+
 Why the RAW snapshot's sequence number for ``_raw_seq``: Iceberg assigns every commit of a
 format-v2 table the table's next sequence number, so along RAW's history it strictly
 increases, survives snapshot expiry and compaction (``replace`` commits only add larger
@@ -42,11 +50,13 @@ from .iceberg import (
     PROP_JOB_RUN_ID,
     PROP_RAW_SEQ,
     PROP_RAW_SNAPSHOT_ID,
+    PROP_REBUILD,
     current_snapshot,
     find_commit,
     snapshot,
     with_commit_properties,
 )
+from .rebuild import in_scope, merge_rebuilt, replace_rejects, with_tombstones
 from .sql import (
     CURATED_METADATA_COLUMNS,
     columns_of_keys,
@@ -136,8 +146,10 @@ def run_curation(
     to_snapshot_id: int | str,
     *,
     job_run_id: str | None = None,
+    rebuild: bool = False,
 ) -> dict[str, Any]:
-    """Curates RAW snapshots (``from``, ``to``] of ``topic`` into the curated table.
+    """Curates RAW snapshots (``from``, ``to``] of ``topic`` into the curated table; with
+    ``rebuild``, recomputes the keys they hold from all of RAW up to ``to`` instead.
 
     Returns ``{"curated_snapshot_id": str, "curated_snapshot_sequence": int,
     "records_written": int, "records_rejected": int, "raw_seq": int,
@@ -148,12 +160,13 @@ def run_curation(
     if end is None:
         raise ValueError("to_snapshot is required")
     try:
-        return _curate(spark, tables, start, end, job_run_id)
+        return _curate(spark, tables, start, end, job_run_id, rebuild)
     except Exception as exc:
-        raise JobFailedError(f"curation of {topic} ({start if start is not None else 'start'} → {end}) failed: {exc}") from exc
+        what = "rebuild" if rebuild else "curation"
+        raise JobFailedError(f"{what} of {topic} ({start if start is not None else 'start'} → {end}) failed: {exc}") from exc
 
 
-def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id: str | None) -> dict[str, Any]:
+def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id: str | None, rebuild: bool) -> dict[str, Any]:
     from pyspark.sql.functions import expr  # imported here: the SQL helpers work without pyspark
 
     d = spark_dialect()
@@ -165,7 +178,20 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
     if start is not None:
         snapshot(spark, tables.raw, start)  # fail clearly on an unknown or expired checkpoint
 
-    read_raw_increment(spark, tables.raw, start, end).createOrReplaceTempView("raw_increment")
+    cached = []
+    scope = None
+    if not rebuild:
+        read_raw_increment(spark, tables.raw, start, end).createOrReplaceTempView("raw_increment")
+    elif start is None:
+        read_raw_increment(spark, tables.raw, None, end).createOrReplaceTempView("raw_increment")
+    else:
+        # The keys in scope, then every RAW version of them up to `to` (a rebuild recomputes
+        # a key from all its versions, not only the new ones).
+        keys = read_raw_increment(spark, tables.raw, start, end).select("idempotency_key").distinct()
+        scope = persist_as_view(spark, keys, "rebuild_scope")
+        cached.append(scope)
+        raw = read_raw_increment(spark, tables.raw, None, end)
+        raw.join(scope, "idempotency_key", "left_semi").createOrReplaceTempView("raw_increment")
     spark.sql(render_job("curation_parse", d))
     # Materialise the parsed increment once: keys, rejects and the batch all read it.
     # json_payload is kept only for the rows bound for rejects (payload_map holds the rest).
@@ -174,7 +200,7 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
         spark.table("curation_parsed").withColumn("json_payload", expr("CASE WHEN payload_map IS NULL THEN json_payload END")),
         "curation_parsed",
     )
-    cached = [parsed]
+    cached.append(parsed)
     try:
         keys = [r.payload_key for r in spark.sql(render_job("curation_keys", d)).collect()]
         batch_columns = columns_of_keys(keys)
@@ -204,6 +230,8 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
         ).persist()
         cached.append(rejects)
         rejected = rejects.count()
+        if rebuild:
+            return _rebuild(spark, tables, scope, rejects, rejected, raw_seq, end, job_run_id, cached)
 
         # Only the rows that win against the stored ones reach the MERGE: their count is
         # records_written, and a duplicate or replayed version (at-least-once delivery makes
@@ -240,6 +268,29 @@ def _curate(spark, tables: TopicTables, start: int | None, end: int, job_run_id:
     finally:
         for df in cached:
             df.unpersist()
+
+
+def _rebuild(spark, tables: TopicTables, scope, rejects, rejected: int, raw_seq: int, end: int, job_run_id, cached) -> dict[str, Any]:
+    """Steps 4 and 5 of a rebuild: the batch replaces the rows of the keys in scope, one commit."""
+    d = spark_dialect()
+    batch = persist_as_view(spark, spark.table("curation_batch"), "curation_batch")
+    cached.append(batch)
+    written = batch.count()
+    # Keys in scope the rebuild no longer produces (every version rejected) leave the table.
+    gone = None if scope is None else scope.join(batch.select("idempotency_key"), "idempotency_key", "left_anti")
+    with_tombstones(batch, gone).createOrReplaceTempView("curation_rebuild_source")
+    statement = render_job(
+        "curation_rebuild_merge",
+        d,
+        {"curated_table": tables.curated, "source": "curation_rebuild_source", "in_scope": in_scope(scope is None)},
+    )
+    properties = {PROP_JOB: "curation", PROP_RAW_SEQ: str(raw_seq), PROP_RAW_SNAPSHOT_ID: str(end)}
+    merged = merge_rebuilt(spark, tables.curated, statement, properties, job_run_id)
+    # After the MERGE, as in an ordinary run: a rebuild retried after a crash in between
+    # replaces them again and leaves the same rejects.
+    reject_properties = {PROP_RAW_SNAPSHOT_ID: str(end), PROP_REBUILD: "true"}
+    replace_rejects(spark, d, tables.curated_rejects, rejects, scope, reject_properties)
+    return _result(merged, written, rejected, raw_seq, end)
 
 
 def _result(curated, written: int, rejected: int, raw_seq: int, end: int) -> dict[str, Any]:

@@ -29,6 +29,9 @@ PROP_JOB_RUN_ID = "lean-ops.job-run-id"
 PROP_JOB = "lean-ops.job"
 #: Summary property: a token unique to one MERGE, to find its snapshot afterwards.
 PROP_COMMIT_ID = "lean-ops.commit-id"
+#: Summary property: ``true`` on the commit of a rebuild (reprocessing), which replaces rows
+#: whatever their versions; lineage tells it from an ordinary MERGE by it.
+PROP_REBUILD = "lean-ops.rebuild"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,22 @@
 import { gunzipSync } from 'node:zlib';
 import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type LakeSnapshots, type Layer, type PendingRecords, PermanentError, type SnapshotRef } from '@lean-ops/core';
+import {
+  type LakeCatalog,
+  type LakeSnapshots,
+  type Layer,
+  type PendingRecords,
+  PermanentError,
+  type SnapshotRef,
+  type TableFigures,
+} from '@lean-ops/core';
 import { errorCode } from './aws-errors.js';
-import { currentIcebergSnapshot, icebergRecordsAddedAfter } from './iceberg-metadata.js';
+import {
+  currentIcebergSnapshot,
+  icebergRecordsAddedAfter,
+  icebergSnapshotById,
+  icebergTableFigures,
+} from './iceberg-metadata.js';
 import { OptionChecks } from './option-checks.js';
 import { parseS3Uri, readS3Object } from './s3-location.js';
 
@@ -22,12 +35,13 @@ export function glueTableName(topic: string, layer: Layer): string {
 /**
  * Current snapshots of the Iceberg tables in the Glue Data Catalog: the table's
  * `metadata_location` parameter (kept by Iceberg's Glue catalog) names the current metadata
- * file in S3, which holds `current-snapshot-id` and each snapshot's sequence number. A table
- * (or database) that does not exist, or has no snapshot yet, gives null. Other Glue and S3
+ * file in S3, which holds `current-snapshot-id`, each snapshot's sequence number and the
+ * current snapshot's totals (`figures`). A table (or database) that does not exist, or has
+ * no snapshot yet, gives null (`figures`: null only when it does not exist). Other Glue and S3
  * errors are passed on; a table that is not Iceberg, or unreadable metadata, is a
  * `PermanentError`.
  */
-export class GlueIcebergSnapshots implements LakeSnapshots, PendingRecords {
+export class GlueIcebergSnapshots implements LakeSnapshots, PendingRecords, LakeCatalog {
   private readonly glue: GlueClient;
   private readonly s3: S3Client;
   private readonly databases: Readonly<Record<Layer, string>>;
@@ -60,6 +74,18 @@ export class GlueIcebergSnapshots implements LakeSnapshots, PendingRecords {
   async rawRecordsAfter(topic: string, after: SnapshotRef | null): Promise<number> {
     const metadata = await this.metadata(topic, 'raw');
     return metadata ? icebergRecordsAddedAfter(metadata.json, metadata.location, after?.sequence ?? 0) : 0;
+  }
+
+  /** Records, data-file bytes and kept snapshots of the table now (reprocessing's dry run). */
+  async figures(topic: string, layer: Layer): Promise<TableFigures | null> {
+    const metadata = await this.metadata(topic, layer);
+    return metadata && icebergTableFigures(metadata.json, metadata.location);
+  }
+
+  /** Snapshot `id` of the topic's table, while the metadata keeps it (expired ones are gone). */
+  async snapshot(topic: string, layer: Layer, id: string): Promise<SnapshotRef | null> {
+    const metadata = await this.metadata(topic, layer);
+    return metadata && icebergSnapshotById(metadata.json, metadata.location, id);
   }
 
   /** The table's current metadata JSON and where it is, or null when the table does not exist. */

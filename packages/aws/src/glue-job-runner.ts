@@ -55,11 +55,14 @@ export interface GlueBatchTopic {
   readonly from_snapshot: string | null;
   readonly to_snapshot: string;
   readonly schema?: SemanticRequest['schema'];
+  /** Present (true) only for a rebuild (reprocessing): the job recomputes the range instead of applying it. */
+  readonly rebuild?: true;
 }
 
 /**
- * The batch document of one run (`--batch_uri`): every topic's range (over (from, to]) and,
- * for semantic, its schema. It travels through S3 rather than as run arguments: Glue caps a
+ * The batch document of one run (`--batch_uri`): every topic's range (over (from, to]),
+ * for semantic its schema, and `rebuild: true` for a request that rebuilds (the field is
+ * left out otherwise). It travels through S3 rather than as run arguments: Glue caps a
  * run's arguments at 260 KB, which 20 topics with wide schemas can pass.
  */
 export function glueBatchDocument(
@@ -73,6 +76,7 @@ export function glueBatchDocument(
       from_snapshot: r.from?.id ?? null,
       to_snapshot: r.to.id,
       ...('schema' in r && { schema: r.schema }),
+      ...(r.rebuild === true && { rebuild: true as const }),
     })),
   };
 }

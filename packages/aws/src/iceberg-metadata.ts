@@ -1,4 +1,4 @@
-import { formatZodIssues, PermanentError, type SnapshotRef } from '@lean-ops/core';
+import { formatZodIssues, PermanentError, type SnapshotRef, type TableFigures } from '@lean-ops/core';
 import { z } from 'zod';
 
 // Snapshot ids are random 64-bit integers: JSON.parse would round most of them (> 2^53).
@@ -76,4 +76,48 @@ export function currentIcebergSnapshot(metadataJson: string, source: string): Sn
     );
   }
   return { id, sequence };
+}
+
+/**
+ * What an Iceberg table holds now, from its metadata JSON (the reprocessing plan): records
+ * and data-file bytes from the current snapshot's summary (`total-records`,
+ * `total-files-size`, which Iceberg keeps on every commit), and the snapshots the metadata
+ * keeps. A table without a snapshot holds nothing. Throws `PermanentError` when the
+ * document is not Iceberg metadata or the current snapshot's summary lacks a total.
+ */
+export function icebergTableFigures(metadataJson: string, source: string): TableFigures {
+  const metadata = parseMetadata(metadataJson, source);
+  const snapshots = metadata.snapshots?.length ?? 0;
+  const current = currentIcebergSnapshot(metadataJson, source);
+  if (current === null) return { records: 0, snapshots, bytes: 0 };
+  const summary = metadata.snapshots?.find((s) => s['snapshot-id'] === current.id)?.summary ?? {};
+  const total = (key: string): number => {
+    const text = summary[key];
+    const value = text === undefined ? Number.NaN : Number(text);
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new PermanentError(
+        `Iceberg metadata ${source}: the summary of snapshot ${current.id} has ${key} ${text === undefined ? 'missing' : JSON.stringify(text)}, not a count`,
+      );
+    }
+    return value;
+  };
+  return { records: total('total-records'), snapshots, bytes: total('total-files-size') };
+}
+
+/**
+ * Snapshot `id` of an Iceberg table from its metadata JSON, or null when the metadata does
+ * not keep it (never existed, or expired). Throws `PermanentError` when the document is not
+ * Iceberg metadata or the snapshot has no sequence number (format v1).
+ */
+export function icebergSnapshotById(metadataJson: string, source: string, id: string): SnapshotRef | null {
+  const metadata = parseMetadata(metadataJson, source);
+  const snapshot = metadata.snapshots?.find((s) => s['snapshot-id'] === id.trim());
+  if (snapshot === undefined) return null;
+  const sequence = snapshot['sequence-number'];
+  if (sequence === undefined) {
+    throw new PermanentError(
+      `Iceberg metadata ${source}: snapshot ${id} has no sequence-number (format-version ${metadata['format-version']}; lean-ops needs v2 or later)`,
+    );
+  }
+  return { id: snapshot['snapshot-id'], sequence };
 }

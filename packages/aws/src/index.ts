@@ -23,7 +23,12 @@ export {
   type GlueTableMaintenanceOptions,
   glueMaintenanceBatch,
 } from './glue-table-maintenance.js';
-export { currentIcebergSnapshot, icebergRecordsAddedAfter } from './iceberg-metadata.js';
+export {
+  currentIcebergSnapshot,
+  icebergRecordsAddedAfter,
+  icebergSnapshotById,
+  icebergTableFigures,
+} from './iceberg-metadata.js';
 export { KINESIS_LIMITS, KinesisSink, type KinesisSinkOptions } from './kinesis-sink.js';
 export { type QueueStats, QueueStatsSampler, type QueueStatsSamplerOptions } from './queue-stats-sampler.js';
 export { resolveQueueUrls } from './resolve-queue-urls.js';

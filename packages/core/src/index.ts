@@ -22,6 +22,7 @@ export {
   type SnowflakeTableNames,
   snowflakeObjectNames,
   snowflakeRoleName,
+  snowflakeScientistView,
   snowflakeSemanticTable,
 } from './contracts/snowflake-names.js';
 export {
@@ -116,8 +117,21 @@ export type {
 } from './ports/queue-operations.js';
 export { type FailedRecord, FIREHOSE_LIMITS, type RecordSink, type SinkLimits } from './ports/record-sink.js';
 export type { SchemaRegistry } from './ports/schema-registry.js';
-export type { LakeSnapshots, Layer, PendingRecords, SnapshotRef } from './ports/snapshot.js';
-export type { AutoRefreshStatus, RefreshOptions, SnowflakeRefresher } from './ports/snowflake-refresher.js';
+export type {
+  LakeCatalog,
+  LakeFigures,
+  LakeSnapshots,
+  Layer,
+  PendingRecords,
+  SnapshotRef,
+  TableFigures,
+} from './ports/snapshot.js';
+export type {
+  AutoRefreshStatus,
+  RefreshOptions,
+  SnowflakeRefresher,
+  ViewStatement,
+} from './ports/snowflake-refresher.js';
 export {
   type MaintainOptions,
   TABLE_HEALTH_FIGURES,

@@ -39,3 +39,8 @@ export {
   SPARK_ROWS_PER_DPU_SECOND,
 } from './measured.js';
 export { PRICE_TABLE_DATE, PRICE_TABLE_REGION, PRICES, type Price, VALKEY_NODE_HOUR } from './price-table.js';
+export {
+  type ReprocessGlueEstimate,
+  type ReprocessGlueRun,
+  reprocessGlueEstimate,
+} from './reprocess-estimate.js';

@@ -11,6 +11,7 @@ import {
   type SemanticResult,
   type SemanticSchema,
   type SnapshotRef,
+  type TableFigures,
   TOPIC_NAME_PATTERN,
 } from '@lean-ops/core';
 import { DUCKDB } from './sql/dialect.js';
@@ -26,6 +27,15 @@ export interface DuckDbLakeOptions {
   readonly memoryLimit?: string;
   /** Called after every statement with its duration (diagnostics, benchmarks). */
   readonly onStatement?: (sql: string, ms: number) => void;
+}
+
+/** How a job changes its table (docs/reprocess.md). */
+export interface JobMode {
+  /**
+   * Recompute the keys in scope and replace their stored rows and rejects whatever their
+   * versions (`CurationRequest.rebuild`, `SemanticRequest.rebuild`). @defaultValue false
+   */
+  readonly rebuild?: boolean;
 }
 
 export interface LayerRowCounts {
@@ -153,6 +163,17 @@ export class DuckDbLake {
     });
   }
 
+  /** Snapshot `id` of a topic's layer from the snapshot log, or null when the log has no such snapshot. */
+  async snapshot(topic: string, layer: Layer, id: string): Promise<SnapshotRef | null> {
+    if (!/^[1-9][0-9]{0,17}$/.test(id)) return null;
+    return this.exclusive(async () => {
+      const found = await this.count(
+        `SELECT count(*) FROM meta.snapshots WHERE topic = ${DUCKDB.literal(topic)} AND layer = ${DUCKDB.literal(layer)} AND sequence = ${id}`,
+      );
+      return found > 0 ? { id, sequence: Number(id) } : null;
+    });
+  }
+
   /**
    * Rows per table of a topic (RAW, curated and its rejects, semantic and its rejects);
    * 0 for a table that does not exist yet. For the live view and the audit.
@@ -188,19 +209,44 @@ export class DuckDbLake {
    * → schema evolution (new payload keys become STRING columns) → the versions that win
    * against the stored rows replace them in curated (DELETE + INSERT). Rows whose payload
    * does not parse go to `curated.<t>_rejects`. The writes are one transaction.
+   *
+   * With `rebuild`, the keys RAW (`from`, `to`] holds (every key when `from` is null) are
+   * recomputed from all their RAW versions up to `to`: their stored rows and rejects are
+   * replaced whatever their versions (curation_rebuild_replace.sql), and the commit is
+   * always a new 'rebuild' snapshot.
    */
-  async runCuration(topic: string, from: SnapshotRef | null, to: SnapshotRef): Promise<CurationResult> {
+  async runCuration(
+    topic: string,
+    from: SnapshotRef | null,
+    to: SnapshotRef,
+    mode: JobMode = {},
+  ): Promise<CurationResult> {
     return this.exclusive(async () => {
       await this.ensureTopic(topic);
       const curated = `curated.${q(topic)}`;
+      const raw = `raw.${q(`${topic}_staging`)}`;
+      const rebuild = mode.rebuild === true;
       try {
         // Scratch work first, outside the transaction: DuckDB reads temp tables created
         // inside an open transaction from its transaction-local storage, which makes the
         // final INSERT nearly twice as slow. Nothing else runs on the connection meanwhile
         // (exclusive), and the temp tables are only read by this job.
-        await this.exec(
-          `CREATE OR REPLACE TEMP VIEW raw_increment AS SELECT * FROM raw.${q(`${topic}_staging`)} WHERE _snapshot_seq > ${from?.sequence ?? 0} AND _snapshot_seq <= ${to.sequence}`,
-        );
+        if (!rebuild) {
+          await this.exec(
+            `CREATE OR REPLACE TEMP VIEW raw_increment AS SELECT * FROM ${raw} WHERE _snapshot_seq > ${from?.sequence ?? 0} AND _snapshot_seq <= ${to.sequence}`,
+          );
+        } else if (from) {
+          await this.exec(
+            `CREATE OR REPLACE TEMP TABLE rebuild_scope AS SELECT DISTINCT idempotency_key FROM ${raw} WHERE _snapshot_seq > ${from.sequence} AND _snapshot_seq <= ${to.sequence}`,
+          );
+          await this.exec(
+            `CREATE OR REPLACE TEMP VIEW raw_increment AS SELECT * FROM ${raw} WHERE _snapshot_seq <= ${to.sequence} AND idempotency_key IN (SELECT idempotency_key FROM rebuild_scope)`,
+          );
+        } else {
+          await this.exec(
+            `CREATE OR REPLACE TEMP VIEW raw_increment AS SELECT * FROM ${raw} WHERE _snapshot_seq <= ${to.sequence}`,
+          );
+        }
         await this.exec(renderJob('curation_parse', DUCKDB));
         // Materialise the parsed increment once: keys, rejects and the batch all read it.
         // json_payload is kept only for rows bound for rejects: copying it costs more than the rest of the job.
@@ -215,13 +261,14 @@ export class DuckDbLake {
         const added = [...batchColumns.keys()].filter((c) => !existing.includes(c)).sort();
         // The newest version per key is ranked over the slim order columns and fetched back
         // by row id: carrying every payload value through the window's sort costs twice as
-        // much. Only versions that win against the stored row are kept (winners.sql).
+        // much. Only versions that win against the stored row are kept (winners.sql); a
+        // rebuild keeps every newest version, as it replaces the stored rows of its scope.
         const newest = DUCKDB.newestPerKey(
           `(SELECT rowid AS _row, ${ORDER_COLUMNS.join(', ')} FROM curation_parsed_rows WHERE payload_map IS NOT NULL) AS valid`,
           ['_row', ...ORDER_COLUMNS],
         );
         await this.exec(
-          `CREATE OR REPLACE TEMP TABLE curation_winners AS ${renderJob('winners', DUCKDB, { source: `(${newest})`, target: curated })}`,
+          `CREATE OR REPLACE TEMP TABLE curation_winners AS ${rebuild ? newest : renderJob('winners', DUCKDB, { source: `(${newest})`, target: curated })}`,
         );
         await this.exec(
           renderJob('curation_batch', DUCKDB, {
@@ -232,10 +279,20 @@ export class DuckDbLake {
         );
         return await this.transaction(async () => {
           for (const column of added) await this.exec(`ALTER TABLE ${curated} ADD COLUMN ${q(column)} VARCHAR`);
+          const inScope = from ? 't.idempotency_key IN (SELECT idempotency_key FROM rebuild_scope)' : 'TRUE';
+          if (rebuild) await this.exec(`DELETE FROM curated.${q(`${topic}_rejects`)} AS t WHERE ${inScope}`);
           await this.exec(
             `INSERT INTO curated.${q(`${topic}_rejects`)} SELECT idempotency_key, device_id, source_message_id, json_payload, reason, now(), ${to.sequence} FROM (${renderJob('curation_rejects', DUCKDB)})`,
           );
           const written = await this.count('SELECT count(*) FROM curation_winners');
+          if (rebuild) {
+            await this.exec(
+              renderJob('curation_rebuild_replace', DUCKDB, { curated_table: curated, in_scope: inScope }),
+            );
+            const sequence = await this.nextSequence();
+            await this.logSnapshot(sequence, topic, 'curated', 'rebuild', to.sequence, written);
+            return { curated_snapshot: { id: String(sequence), sequence }, records_written: written };
+          }
           // Nothing changed (only duplicates or rejects): no new snapshot, as an Iceberg MERGE
           // that writes no files; the scheduler then ends NoNewCuratedData.
           const current = written === 0 ? await this.currentSnapshot(topic, 'curated') : null;
@@ -247,13 +304,13 @@ export class DuckDbLake {
         });
       } catch (err) {
         throw new JobFailedError(
-          `curation of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
+          `${rebuild ? 'curation rebuild' : 'curation'} of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
           { cause: err },
         );
       } finally {
         // Free the scratch tables' memory now rather than at the next run.
         await this.exec(
-          'DROP VIEW IF EXISTS curation_batch; DROP TABLE IF EXISTS curation_winners; DROP VIEW IF EXISTS curation_parsed; DROP TABLE IF EXISTS curation_parsed_rows',
+          `DROP VIEW IF EXISTS curation_batch; DROP TABLE IF EXISTS curation_winners; DROP VIEW IF EXISTS curation_parsed; DROP TABLE IF EXISTS curation_parsed_rows${rebuild ? '; DROP TABLE IF EXISTS rebuild_scope' : ''}`,
         ).catch(() => {});
       }
     });
@@ -264,15 +321,23 @@ export class DuckDbLake {
    * cast to the schema's types; rows failing governance go to
    * `semantic.<t>_semantic_rejects`, the rest MERGE into `semantic.<t>` (newest wins).
    * Curated columns the schema does not declare are reported, never added. One transaction.
+   *
+   * With `rebuild`, the keys of those curated rows, and stored keys curated no longer
+   * holds (every key when `from` is null), are recomputed: their stored rows and rejects are
+   * replaced whatever their versions (semantic_rebuild_replace.sql), a key now failing
+   * governance leaves the table, and the commit is a 'rebuild' snapshot. Columns the
+   * schema newly declares are added first, so the rebuilt rows fill them (the back-fill).
    */
   async runSemantic(
     topic: string,
     from: SnapshotRef | null,
     to: SnapshotRef,
     schema: SemanticSchema,
+    mode: JobMode = {},
   ): Promise<SemanticResult> {
     return this.exclusive(async () => {
       await this.ensureTopic(topic);
+      const rebuild = mode.rebuild === true;
       try {
         return await this.transaction(async () => {
           const fromRaw = from ? await this.rawSeqOf(topic, from) : 0;
@@ -288,17 +353,33 @@ export class DuckDbLake {
           await this.exec(
             'CREATE OR REPLACE TEMP TABLE semantic_checked_rows AS SELECT * FROM semantic_checked; CREATE OR REPLACE TEMP VIEW semantic_checked AS SELECT * FROM semantic_checked_rows',
           );
+          const inScope = from
+            ? `(t.idempotency_key IN (SELECT idempotency_key FROM curated_increment) OR t.idempotency_key NOT IN (SELECT idempotency_key FROM curated.${q(topic)}))`
+            : 'TRUE';
+          if (rebuild) await this.exec(`DELETE FROM semantic.${q(`${topic}_semantic_rejects`)} AS t WHERE ${inScope}`);
           const rejected = await this.count(
             `INSERT INTO semantic.${q(`${topic}_semantic_rejects`)} SELECT idempotency_key, device_id, event_timestamp, publish_time, source_message_id, reason, now(), ${toRaw} FROM (${renderJob('semantic_rejects', DUCKDB)})`,
           );
           const columns = semanticTableColumns(schema)
             .map((c) => q(c))
             .join(', ');
-          const written = await this.count(
-            renderJob('semantic_merge', DUCKDB, { semantic_table: table, semantic_columns: columns }),
-          );
+          let written: number;
+          if (rebuild) {
+            written = await this.count('SELECT count(*) FROM semantic_checked WHERE reject_reason IS NULL');
+            await this.exec(
+              renderJob('semantic_rebuild_replace', DUCKDB, {
+                semantic_table: table,
+                semantic_columns: columns,
+                in_scope: inScope,
+              }),
+            );
+          } else {
+            written = await this.count(
+              renderJob('semantic_merge', DUCKDB, { semantic_table: table, semantic_columns: columns }),
+            );
+          }
           const sequence = await this.nextSequence();
-          await this.logSnapshot(sequence, topic, 'semantic', 'merge', toRaw, written);
+          await this.logSnapshot(sequence, topic, 'semantic', rebuild ? 'rebuild' : 'merge', toRaw, written);
           const declared = new Set(schema.columns.map((c) => c.name));
           return {
             records_written: written,
@@ -308,10 +389,29 @@ export class DuckDbLake {
         });
       } catch (err) {
         throw new JobFailedError(
-          `semantic job of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
+          `${rebuild ? 'semantic rebuild' : 'semantic job'} of ${topic} (${from?.id ?? 'start'} → ${to.id}) failed: ${(err as Error).message}`,
           { cause: err },
         );
       }
+    });
+  }
+
+  /**
+   * What a topic's table of `layer` holds: its rows and its entries in the snapshot log
+   * (DuckDB does not tell a table's bytes); null when the table does not exist yet.
+   */
+  async figures(topic: string, layer: Layer): Promise<TableFigures | null> {
+    return this.exclusive(async () => {
+      const [schemaName, tableName] = layer === 'raw' ? ['raw', `${topic}_staging`] : [layer, topic];
+      const exists = await this.count(
+        `SELECT count(*) FROM information_schema.tables WHERE table_schema = ${DUCKDB.literal(schemaName)} AND table_name = ${DUCKDB.literal(tableName)}`,
+      );
+      if (exists === 0) return null;
+      const [row] = await this.rows<{ records: number; snapshots: number }>(
+        `SELECT (SELECT count(*) FROM ${schemaName}.${q(tableName)})::BIGINT AS records,
+                (SELECT count(*) FROM meta.snapshots WHERE topic = ${DUCKDB.literal(topic)} AND layer = ${DUCKDB.literal(layer)})::BIGINT AS snapshots`,
+      );
+      return { records: Number(row?.records ?? 0), snapshots: Number(row?.snapshots ?? 0), bytes: null };
     });
   }
 

@@ -1,5 +1,5 @@
 export { DuckDbJobRunner } from './duckdb-job-runner.js';
-export { DuckDbLake, type DuckDbLakeOptions, type LayerRowCounts } from './duckdb-lake.js';
+export { DuckDbLake, type DuckDbLakeOptions, type JobMode, type LayerRowCounts } from './duckdb-lake.js';
 export {
   DUCKDB_MAINTENANCE_DEFAULTS,
   DuckDbTableMaintenance,

@@ -2,6 +2,7 @@ import type { LeanOpsConfig } from '@lean-ops/config';
 import { onceAsync, type Service, ServiceNotRunningError } from '@lean-ops/core';
 import type { LandingStatus } from '@lean-ops/lake';
 import { parseSchedulerOptions, type SchedulerOptions, schedulerOptionsOf } from './options.js';
+import type { ReprocessRequest } from './reprocess-request.js';
 import type { TableHealthReading } from './run-history.js';
 import type { RunReport } from './run-state.js';
 import { Scheduler, type SchedulerDeps } from './scheduler.js';
@@ -41,6 +42,8 @@ export interface SchedulerStatus {
   readonly landedFiles: number;
   /** Per topic, the health of its tables after its latest maintenance; null before the first. */
   readonly tableHealth: Readonly<Record<string, TableHealthReading | null>>;
+  /** Per topic, the reprocess waiting or running now (docs/reprocess.md); null when none. */
+  readonly reprocesses: Readonly<Record<string, ReprocessRequest | null>>;
 }
 
 /** The scheduler of the per-topic pipeline runs. */
@@ -90,10 +93,11 @@ export function composeSchedulerService(
     },
     async status() {
       const s = running();
-      const [runs, recent, health, landed] = await Promise.all([
+      const [runs, recent, health, reprocesses, landed] = await Promise.all([
         s.runs.counts(),
         Promise.all(options.topics.map(async (topic) => [topic, await s.history.recent(topic, STATUS_RECENT_RUNS)])),
         Promise.all(options.topics.map(async (topic) => [topic, await s.history.health(topic)])),
+        Promise.all(options.topics.map(async (topic) => [topic, await s.runs.pendingReprocess(topic)])),
         landing?.status(),
       ]);
       return {
@@ -102,6 +106,7 @@ export function composeSchedulerService(
         recentRuns: Object.fromEntries(recent),
         landedFiles: landed?.waitingFiles ?? 0,
         tableHealth: Object.fromEntries(health),
+        reprocesses: Object.fromEntries(reprocesses),
       };
     },
     pollRaw: () => running().pollRaw(),

@@ -23,13 +23,22 @@ export {
 export type { PipelineDeps } from './pipeline-deps.js';
 export { executeRun, nextStep, type RunHooks, type RunSettings } from './pipeline-run.js';
 export { createRedis } from './redis-client.js';
+export {
+  parseReprocessRequest,
+  REPROCESS_LAYERS,
+  ReprocessInProgressError,
+  type ReprocessLayer,
+  type ReprocessPlan,
+  type ReprocessRequest,
+} from './reprocess-request.js';
+export { ReprocessPlanError } from './reprocess-run.js';
 export { RunHistory, type TableHealthReading, type TopicRunSummary } from './run-history.js';
 export { type RunJobData, RunQueue } from './run-queue.js';
-
 export {
   type CheckpointSet,
   initialRunState,
   type MaintenanceResult,
+  type ReprocessState,
   type RunReport,
   type RunState,
   type SnowflakeRefreshResult,

@@ -23,8 +23,8 @@ export interface JobBatcherOptions {
   readonly gatherMs: number;
   /** Least time between the starts of two batches of one kind. */
   readonly minIntervalMs: number;
-  /** Hears of every batch as it starts (metrics, logs). */
-  readonly onBatch?: (kind: JobKind, topics: readonly string[]) => void;
+  /** Hears of every batch as it starts (metrics, logs); `rebuild` for a batch of reprocess rebuilds. */
+  readonly onBatch?: (kind: JobKind, topics: readonly string[], rebuild: boolean) => void;
 }
 
 /** The batcher closed before this topic's batch started; the run resumes from this step later. */
@@ -62,6 +62,7 @@ class Lane<Req extends { readonly topic: string }, Res> {
     private readonly kind: JobKind,
     private readonly run: BatchRun<Req, Res>,
     private readonly options: JobBatcherOptions,
+    private readonly rebuild = false,
   ) {}
 
   submit(request: Req, signal: AbortSignal | undefined): Promise<Res> {
@@ -142,7 +143,7 @@ class Lane<Req extends { readonly topic: string }, Res> {
     this.waiting = later;
     for (const entry of batch) this.detach(entry);
     this.lastStart = Date.now();
-    this.options.onBatch?.(this.kind, [...topics]);
+    this.options.onBatch?.(this.kind, [...topics], this.rebuild);
     this.running = this.execute(batch).finally(() => {
       this.running = undefined;
       this.schedule();
@@ -189,27 +190,41 @@ class Lane<Req extends { readonly topic: string }, Res> {
  * in the next one. Each call settles with its own topic's outcome, so a failing topic
  * fails only its own run's step. An aborted signal withdraws a request not started yet;
  * `close()` withdraws every such request (`JobWithdrawnError`) and waits for the batches
- * running.
+ * running. Rebuild requests (reprocess runs) gather in lanes of their own, beside the routine ones.
  */
 export class JobBatcher implements TopicJobs {
   private readonly curation: Lane<CurationRequest, CurationResult>;
   private readonly semantic: Lane<SemanticRequest, SemanticResult>;
+  private readonly curationRebuild: Lane<CurationRequest, CurationResult>;
+  private readonly semanticRebuild: Lane<SemanticRequest, SemanticResult>;
 
   constructor(runner: JobRunner, options: JobBatcherOptions) {
-    this.curation = new Lane('curation', (requests, signal) => runner.runCurations(requests, signal), options);
-    this.semantic = new Lane('semantic', (requests, signal) => runner.runSemantics(requests, signal), options);
+    const curations: BatchRun<CurationRequest, CurationResult> = (requests, signal) =>
+      runner.runCurations(requests, signal);
+    const semantics: BatchRun<SemanticRequest, SemanticResult> = (requests, signal) =>
+      runner.runSemantics(requests, signal);
+    this.curation = new Lane('curation', curations, options);
+    this.semantic = new Lane('semantic', semantics, options);
+    // Rebuilds (reprocess runs) have lanes of their own: a rebuild reads a whole table and may
+    // run long, and the other topics' batches must not wait behind it. They are asked for by
+    // an operator, so the minimum interval that spaces the routine runs does not hold them.
+    const rebuilds = { ...options, minIntervalMs: 0 };
+    this.curationRebuild = new Lane('curation', curations, rebuilds, true);
+    this.semanticRebuild = new Lane('semantic', semantics, rebuilds, true);
   }
 
   runCuration(request: CurationRequest, signal?: AbortSignal): Promise<CurationResult> {
-    return this.curation.submit(request, signal);
+    return (request.rebuild ? this.curationRebuild : this.curation).submit(request, signal);
   }
 
   runSemantic(request: SemanticRequest, signal?: AbortSignal): Promise<SemanticResult> {
-    return this.semantic.submit(request, signal);
+    return (request.rebuild ? this.semanticRebuild : this.semantic).submit(request, signal);
   }
 
   /** Idempotent: every call returns the first call's promise. */
   readonly close: () => Promise<void> = onceAsync(async () => {
-    await Promise.all([this.curation.close(), this.semantic.close()]);
+    await Promise.all(
+      [this.curation, this.semantic, this.curationRebuild, this.semanticRebuild].map((lane) => lane.close()),
+    );
   });
 }

@@ -7,7 +7,7 @@ import { LogNotifier } from './log-notifier.js';
 
 /** The scheduler's engine on one machine: its adapters, `pending` always present. */
 export type LocalEngine = Pick<SchedulerAdapters, 'jobs' | 'snapshots' | 'notifier'> &
-  Required<Pick<SchedulerAdapters, 'pending' | 'landing' | 'maintenance'>>;
+  Required<Pick<SchedulerAdapters, 'pending' | 'catalog' | 'landing' | 'maintenance'>>;
 
 /**
  * The scheduler's adapters over the local DuckDB lake: the lake runs the jobs and holds
@@ -26,6 +26,7 @@ export function localEngine(
     jobs: runner,
     snapshots: runner,
     pending: runner,
+    catalog: runner,
     notifier: new LogNotifier(logger),
     maintenance: new DuckDbTableMaintenance({ lake }),
     landing: new LandingCommitter({

@@ -1,8 +1,10 @@
 import type {
   CheckpointStore,
   DriftLog,
+  LakeCatalog,
   LakeSnapshots,
   Notifier,
+  PendingRecords,
   SchemaRegistry,
   TableMaintenance,
 } from '@lean-ops/core';
@@ -19,4 +21,8 @@ export interface PipelineDeps {
   readonly notifier: Notifier;
   /** Maintains the topic's tables (MaintainTables); without it the maintenance trigger is off. */
   readonly maintenance?: TableMaintenance;
+  /** RAW records after a snapshot: the curation-pending gauge and a reprocess plan's scope. */
+  readonly pending?: PendingRecords;
+  /** Table figures and snapshots by id: a reprocess run plans with them; without it reprocess runs fail at PlanReprocess. */
+  readonly catalog?: LakeCatalog;
 }

@@ -1,5 +1,8 @@
-import { isErrorNamed, type SnapshotRef } from '@lean-ops/core';
+import { advanceOnce } from './advance-once.js';
 import type { PipelineDeps } from './pipeline-deps.js';
+import { recordDrift } from './record-drift.js';
+import { nextReprocessStep, runReprocessStep } from './reprocess-run.js';
+import { type Patch, required } from './run-patch.js';
 import type { CheckpointSet, MaintenanceResult, RunState } from './run-state.js';
 import { RunStepError } from './run-step-error.js';
 import type { StepName } from './steps.js';
@@ -22,10 +25,9 @@ export interface RunSettings {
   readonly backlogRecords: number;
 }
 
-type Patch = Partial<Omit<RunState, 'topic' | 'trigger' | 'started_at' | 'completed' | 'timings'>>;
-
 /** The step after the last completed one, or null once the run has an outcome. */
 export function nextStep(state: RunState): StepName | null {
+  if (state.reprocess) return nextReprocessStep(state);
   if (state.outcome !== undefined) {
     return state.maintain && !state.completed.includes('MaintainTables') ? 'MaintainTables' : null;
   }
@@ -70,7 +72,14 @@ export async function executeRun(
   for (let step = nextStep(state); ; step = nextStep(state)) {
     if (step === null) {
       // Claimed and saved before the step, so a resumed run maintains once and claims no other request.
-      if (state.maintain !== undefined || !hooks.claimMaintenance || !(await hooks.claimMaintenance())) break;
+      // A reprocess run leaves maintenance to the topic's next pipeline run.
+      if (
+        state.reprocess ||
+        state.maintain !== undefined ||
+        !hooks.claimMaintenance ||
+        !(await hooks.claimMaintenance())
+      )
+        break;
       state = { ...state, maintain: true };
       await hooks.save(state);
       continue;
@@ -79,7 +88,9 @@ export async function executeRun(
     const began = performance.now();
     let patch: Patch;
     try {
-      patch = await runStep(step, state, deps, settings, hooks.signal);
+      patch = state.reprocess
+        ? await runReprocessStep(step, state, deps, hooks.signal)
+        : await runStep(step, state, deps, settings, hooks.signal);
     } catch (err) {
       throw new RunStepError(state.topic, step, err);
     }
@@ -89,11 +100,6 @@ export async function executeRun(
     hooks.onStep?.(step, ms);
   }
   return state;
-}
-
-function required<T>(value: T | undefined, what: string, topic: string): T {
-  if (value === undefined) throw new Error(`run of ${topic}: ${what} missing from the saved run state`);
-  return value;
 }
 
 async function runStep(
@@ -158,13 +164,7 @@ async function runStep(
         { topic, from: semantic_checkpoint, to, schema: required(schema ?? undefined, 'schema', topic) },
         signal,
       );
-      const seen = new Date().toISOString();
-      const fresh: string[] = [];
-      for (const column of semantic.undeclared_columns) {
-        if (await deps.drift.record({ topic, column, first_seen: seen, status: 'pending' })) fresh.push(column);
-      }
-      if (fresh.length > 0) await deps.notifier.notify({ kind: 'drift', topic, columns: fresh });
-      return { semantic, new_drift: fresh };
+      return { semantic, new_drift: await recordDrift(deps, topic, semantic.undeclared_columns) };
     }
     case 'UpdateSemanticCheckpoint': {
       const to = required(state.curation, 'curation result', topic).curated_snapshot;
@@ -177,27 +177,8 @@ async function runStep(
       const written = required(state.semantic, 'semantic result', topic).records_written;
       return { outcome: 'FullPipelineSuccess', again: written > settings.backlogRecords };
     }
-  }
-}
-
-/**
- * Compare-and-set from the value read at the start of the run. A conflict where the
- * checkpoint already holds the target means an earlier attempt of this run moved it and
- * died before saving the step: that is success, never a second move.
- */
-async function advanceOnce(
-  deps: PipelineDeps,
-  topic: string,
-  name: 'curated' | 'semantic',
-  expected: SnapshotRef | null,
-  next: SnapshotRef,
-): Promise<void> {
-  try {
-    await deps.checkpoints.advance(topic, name, expected, next);
-  } catch (err) {
-    if (!isErrorNamed(err, 'CheckpointConflictError')) throw err;
-    const stored = (await deps.checkpoints.get(topic))[name];
-    if (stored?.id !== next.id || stored.sequence !== next.sequence) throw err;
+    default:
+      throw new Error(`run of ${topic}: ${step} is a reprocess step, not a pipeline run's`);
   }
 }
 

@@ -63,9 +63,19 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
     if (!settings.topics.includes(topic)) throw new UnrecoverableError(`topic ${topic} is not configured`);
     const resumed = job.data.state;
     if (resumed) logger.info({ topic, completed: resumed.completed }, `resuming run of ${topic}`);
+    // A run that starts while the topic has a reprocess waiting becomes that reprocess run.
+    // Its state is saved before the first step, so a failure at any point is reported as one.
+    const claimed = resumed ? undefined : ((await runs.pendingReprocess(topic)) ?? undefined);
+    const start = resumed ?? initialRunState(topic, trigger, new Date(), claimed);
+    if (claimed) {
+      await job.updateData({ ...job.data, state: start });
+      logger.info({ topic, reprocess: claimed }, `reprocess of ${topic} (${claimed.layer}) started`);
+    }
+    const reprocessing = start.reprocess !== undefined;
     metrics.activeRuns.inc();
+    if (reprocessing) metrics.reprocessActive.set({ topic }, 1);
     try {
-      const end = await executeRun(deps, settings, resumed ?? initialRunState(topic, trigger, new Date()), {
+      const end = await executeRun(deps, settings, start, {
         save: (state: RunState) => job.updateData({ ...job.data, state }),
         onStep: (step, ms) => {
           metrics.observeStep(step, ms);
@@ -78,16 +88,26 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
       const refresh = await options.snowflakeRefresh?.afterRun(end, signal);
       const report: RunReport = { ...reportOf(end, new Date()), ...(refresh && { snowflake_refresh: refresh }) };
       if (end.maintenance) await publishMaintenance(topic, end.maintenance, report.finished_at);
+      // Cleared before the report is out (whoever waits for it may ask again at once) and
+      // before the catch-up run is requested, so that run is a pipeline run.
+      if (end.reprocess) await runs.finishReprocess(topic, end.reprocess.request.id);
       await finish(report);
       if (end.again) await runs.requestRun(topic, 'backlog');
       return report;
     } catch (err) {
+      // A reprocess that cannot be planned (no schema, unknown snapshot) fails the same on every attempt.
+      if (isErrorNamed((err as Error)?.cause, 'ReprocessPlanError')) {
+        const unrecoverable = new UnrecoverableError((err as Error).message);
+        unrecoverable.cause = err;
+        throw unrecoverable;
+      }
       if (!isErrorNamed((err as Error)?.cause, 'JobWithdrawnError')) throw err;
       logger.info({ topic, err: (err as Error).message }, `run of ${topic} put back: the scheduler is closing`);
       await job.moveToWait(token);
       throw new WaitingError();
     } finally {
       metrics.activeRuns.dec();
+      if (reprocessing) metrics.reprocessActive.set({ topic }, 0);
     }
   };
 
@@ -111,9 +131,12 @@ export function createPipelineWorker(options: PipelineWorkerOptions): Worker<Run
       return;
     }
     const state = job.data.state ?? initialRunState(job.data.topic, job.data.trigger, new Date(job.timestamp));
-    finish(failedReportOf(state, err, new Date())).catch((e: unknown) =>
-      logger.error({ err: e }, 'recording a failed run'),
-    );
+    const cause = err instanceof UnrecoverableError && err.cause instanceof Error ? err.cause : err;
+    // A failed reprocess left the old layers and checkpoints: the topic's pipeline runs go on, and it can be asked again.
+    const freed = state.reprocess ? runs.finishReprocess(state.topic, state.reprocess.request.id) : Promise.resolve();
+    freed
+      .then(() => finish(failedReportOf(state, cause, new Date())))
+      .catch((e: unknown) => logger.error({ err: e }, 'recording a failed run'));
   });
   worker.on('error', (err) => logger.error({ err }, 'run worker error'));
   return worker;

@@ -1,6 +1,7 @@
 import type { Counter } from '@lean-ops/metrics';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { parseReprocessRequest, ReprocessInProgressError, type ReprocessRequest } from './reprocess-request.js';
 import type { RunState } from './run-state.js';
 import type { Trigger } from './steps.js';
 
@@ -74,6 +75,40 @@ export class RunQueue {
 
   private maintenanceKey(topic: string): string {
     return `${this.options.prefix}:maintain:${topic}`;
+  }
+
+  /**
+   * Asks for a reprocess of `topic` (docs/reprocess.md): stores the request as the topic's
+   * one reprocess mark (refused with `ReprocessInProgressError` while another is waiting or
+   * running) and requests a run. The next run of the topic to start claims the mark and
+   * becomes the reprocess run; the topic's pipeline runs wait behind it (one run per topic).
+   */
+  async requestReprocess(request: ReprocessRequest): Promise<string | undefined> {
+    const checked = parseReprocessRequest(request);
+    const key = this.reprocessKey(checked.topic);
+    const set = await this.options.connection.set(key, JSON.stringify(checked), 'NX');
+    if (set === null) {
+      const current = await this.pendingReprocess(checked.topic);
+      if (current) throw new ReprocessInProgressError(current);
+      return this.requestReprocess(request); // finished between the two calls
+    }
+    return this.requestRun(checked.topic, 'reprocess');
+  }
+
+  /** The topic's waiting or running reprocess, or null. */
+  async pendingReprocess(topic: string): Promise<ReprocessRequest | null> {
+    const value = await this.options.connection.get(this.reprocessKey(topic));
+    return value === null ? null : parseReprocessRequest(JSON.parse(value));
+  }
+
+  /** Clears the mark of reprocess `id` once its run has ended (a later request's mark stays). */
+  async finishReprocess(topic: string, id: string): Promise<void> {
+    const current = await this.pendingReprocess(topic);
+    if (current?.id === id) await this.options.connection.del(this.reprocessKey(topic));
+  }
+
+  private reprocessKey(topic: string): string {
+    return `${this.options.prefix}:reprocess:${topic}`;
   }
 
   /** Runs executing now (`active`) and waiting for their turn or a retry (`queued`). */

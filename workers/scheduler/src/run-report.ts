@@ -20,6 +20,7 @@ export function reportOf(state: RunState, finishedAt: Date): RunReport {
     ...(state.new_drift?.length ? { new_drift: state.new_drift } : {}),
     ...(state.again !== undefined && { again: state.again }),
     ...(state.maintenance && { maintenance: maintenanceReportOf(state.maintenance) }),
+    ...(state.reprocess && { reprocess: state.reprocess }),
   };
 }
 
@@ -41,6 +42,7 @@ export function failedReportOf(state: RunState, err: unknown, finishedAt: Date):
     finished_at: finishedAt.toISOString(),
     timings: state.timings,
     ...(error instanceof RunStepError && { failed_step: error.step }),
+    ...(state.reprocess && { reprocess: state.reprocess }),
     error: { name: cause.name, message: cause.message },
   };
 }

@@ -7,6 +7,7 @@ import type {
   TableLayer,
   TableMaintenanceStatus,
 } from '@lean-ops/core';
+import type { ReprocessPlan, ReprocessRequest } from './reprocess-request.js';
 import type { Outcome, StepName, Trigger } from './steps.js';
 
 /** What GetAllCheckpoints read, in one call (contract §6.1). */
@@ -58,6 +59,14 @@ export interface RunState {
   /** The run claimed a maintenance request: MaintainTables follows the outcome. */
   readonly maintain?: boolean;
   readonly maintenance?: MaintenanceResult;
+  /** Set for a reprocess run: what was asked, and what PlanReprocess planned. */
+  readonly reprocess?: ReprocessState;
+}
+
+/** A reprocess run's own state (docs/reprocess.md); the rebuild results sit in `curation` and `semantic`. */
+export interface ReprocessState {
+  readonly request: ReprocessRequest;
+  readonly plan?: ReprocessPlan;
 }
 
 /** The forced Snowflake refresh after a run that changed the semantic table's schema (docs/scheduler.md). */
@@ -92,11 +101,20 @@ export interface RunReport {
   };
   /** The Snowflake refresh after a schema change; absent when there was none to do. Never fails the run. */
   readonly snowflake_refresh?: SnowflakeRefreshResult;
+  /** A reprocess run: what was asked and planned (records written are in the fields above). */
+  readonly reprocess?: ReprocessState;
   /** Set when `outcome` is `Failed`. */
   readonly failed_step?: StepName;
   readonly error?: { readonly name: string; readonly message: string };
 }
 
-export function initialRunState(topic: string, trigger: Trigger, now: Date): RunState {
-  return { topic, trigger, started_at: now.toISOString(), completed: [], timings: {} };
+export function initialRunState(topic: string, trigger: Trigger, now: Date, reprocess?: ReprocessRequest): RunState {
+  return {
+    topic,
+    trigger: reprocess ? 'reprocess' : trigger,
+    started_at: now.toISOString(),
+    completed: [],
+    timings: {},
+    ...(reprocess && { reprocess: { request: reprocess } }),
+  };
 }

@@ -28,6 +28,8 @@ export interface SchedulerMetrics {
   readonly driftEntries: Counter<'topic'>;
   readonly missingSchema: Counter<'topic'>;
   readonly activeRuns: Gauge;
+  /** 1 while a reprocess run of the topic is being processed (docs/reprocess.md). */
+  readonly reprocessActive: Gauge<'topic'>;
   readonly jobBatchTopics: Histogram<'job'>;
   readonly tableMaintenance: Counter<'topic' | 'layer' | 'status'>;
   /** The `leanops_table_*` gauges, set from each maintenance's `after` figures. */
@@ -52,12 +54,12 @@ export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
   const m = {
     runs: counter(registry, {
       name: 'scheduler_runs_total',
-      help: 'Pipeline runs finished, by topic and outcome (NoNewData, CurationOnlySuccess, NoNewCuratedData, FullPipelineSuccess, Failed).',
+      help: 'Runs finished, by topic and outcome (NoNewData, CurationOnlySuccess, NoNewCuratedData, FullPipelineSuccess, Reprocessed, ReprocessPlanned, Failed).',
       labelNames: ['topic', 'outcome'] as const,
     }),
     runTriggers: counter(registry, {
       name: 'scheduler_run_requests_total',
-      help: 'Runs requested, by topic and trigger (schedule, raw-advanced, manual, backlog, maintenance); duplicates are merged.',
+      help: 'Runs requested, by topic and trigger (schedule, raw-advanced, manual, backlog, maintenance, reprocess); duplicates are merged.',
       labelNames: ['topic', 'trigger'] as const,
     }),
     stepDuration: histogram(registry, {
@@ -108,6 +110,11 @@ export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
       labelNames: ['topic'] as const,
     }),
     activeRuns: gauge(registry, { name: 'scheduler_active_runs', help: 'Runs being processed by this scheduler.' }),
+    reprocessActive: gauge(registry, {
+      name: 'scheduler_reprocess_active',
+      help: '1 while a reprocess run of the topic is being processed (its pipeline runs wait); 0 otherwise.',
+      labelNames: ['topic'] as const,
+    }),
     jobBatchTopics: histogram(registry, {
       name: 'scheduler_job_batch_topics',
       help: 'Topics per lake-job run (one Glue job run each in AWS), by job (curation, semantic); the count is the number of runs.',

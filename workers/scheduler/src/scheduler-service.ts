@@ -10,11 +10,11 @@ import {
   SecretsManagerReader,
 } from '@lean-ops/aws';
 import type { LeanOpsConfig } from '@lean-ops/config';
-import { dataDirLayout, onceAsync, snowflakeSemanticTable } from '@lean-ops/core';
+import { dataDirLayout, onceAsync, type SemanticSchema, snowflakeSemanticTable } from '@lean-ops/core';
 import { DuckDbLake } from '@lean-ops/lake';
 import type { Logger } from '@lean-ops/logger';
 import { createBaseMetrics, createRegistry, type MetricsServer, startMetricsServer } from '@lean-ops/metrics';
-import { openSnowflakeRefresher } from '@lean-ops/snowflake';
+import { openSnowflakeRefresher, scientistViewStatement } from '@lean-ops/snowflake';
 import { composeSchedulerService, type SchedulerAdapters, type SchedulerService } from './compose-scheduler-service.js';
 import { localEngine } from './local-engine.js';
 import { type SchedulerEnvironment, withSchedulerEnvironment } from './service-environment.js';
@@ -31,7 +31,10 @@ export interface RunningSchedulerService {
 
 /** The engine's adapters and what releases them once the service closed. */
 interface Engine {
-  readonly adapters: Pick<SchedulerAdapters, 'jobs' | 'snapshots' | 'pending' | 'notifier' | 'landing' | 'maintenance'>;
+  readonly adapters: Pick<
+    SchedulerAdapters,
+    'jobs' | 'snapshots' | 'pending' | 'catalog' | 'notifier' | 'landing' | 'maintenance'
+  >;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ async function openEngine(config: LeanOpsConfig, env: SchedulerEnvironment, logg
       }),
       snapshots,
       pending: snapshots,
+      catalog: snapshots,
       ...(env.glueMaintenanceJob && {
         maintenance: new GlueTableMaintenance({
           glue,
@@ -105,6 +109,7 @@ export function openSnowflakeRefresh(
   const connection = section?.connection;
   if (!section || !connection) return undefined;
   const tableOf = (topic: string) => snowflakeSemanticTable(section, topic);
+  const viewOf = (topic: string, schema: SemanticSchema) => scientistViewStatement(section, topic, schema);
   const secrets = new SecretsManagerClient({ region: env.region });
   const reader = new SecretsManagerReader({ client: secrets });
   const refresher = openSnowflakeRefresher({
@@ -113,7 +118,7 @@ export function openSnowflakeRefresh(
     logger: { warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   return {
-    deps: { refresher, tableOf },
+    deps: { refresher, tableOf, viewOf },
     close: async () => {
       await refresher.close();
       secrets.destroy();

@@ -1,4 +1,4 @@
-import { finishesWithin, type JobRunner, onceAsync, type PendingRecords } from '@lean-ops/core';
+import { finishesWithin, type JobRunner, onceAsync } from '@lean-ops/core';
 import type { Logger } from '@lean-ops/logger';
 import type { Registry } from '@lean-ops/metrics';
 import type { Worker } from 'bullmq';
@@ -10,6 +10,7 @@ import type { PipelineDeps } from './pipeline-deps.js';
 import { createPipelineWorker } from './pipeline-worker.js';
 import { RawWatcher } from './raw-watcher.js';
 import { createRedis } from './redis-client.js';
+import type { ReprocessRequest } from './reprocess-request.js';
 import { RunHistory } from './run-history.js';
 import { type RunJobData, RunQueue } from './run-queue.js';
 import type { RunReport } from './run-state.js';
@@ -30,8 +31,6 @@ export interface SchedulerDeps extends Omit<PipelineDeps, 'jobs'> {
   readonly jobs: JobRunner;
   readonly registry: Registry;
   readonly logger: Logger;
-  /** Feeds the curation-pending gauge; without it the gauge stays unset. */
-  readonly pending?: PendingRecords;
   readonly onReport?: (report: RunReport) => void;
   /** With a Snowflake connection: the forced refresh after a schema change and the auto-refresh gauges. */
   readonly snowflake?: SnowflakeRefreshDeps;
@@ -76,9 +75,12 @@ export class Scheduler {
     this.jobs = new JobBatcher(deps.jobs, {
       gatherMs: options.jobGatherMs,
       minIntervalMs: options.jobMinIntervalSeconds * 1000,
-      onBatch: (kind, topics) => {
+      onBatch: (kind, topics, rebuild) => {
         this.metrics.observeJobBatch(kind, topics.length);
-        deps.logger.info({ job: kind, topics }, `${kind} job run started for ${topics.length} topic(s)`);
+        deps.logger.info(
+          { job: kind, topics, rebuild },
+          `${kind}${rebuild ? ' rebuild' : ''} job run started for ${topics.length} topic(s)`,
+        );
       },
     });
     const { snowflake } = deps;
@@ -176,6 +178,11 @@ export class Scheduler {
   /** Asks for a run now (the CLI's `lean-ops run`, tests). */
   requestRun(topic: string, trigger: Trigger = 'manual'): Promise<string | undefined> {
     return this.runs.requestRun(topic, trigger);
+  }
+
+  /** Asks for a reprocess of a topic (docs/reprocess.md); `ReprocessInProgressError` while one is waiting or running. */
+  requestReprocess(request: ReprocessRequest): Promise<string | undefined> {
+    return this.runs.requestReprocess(request);
   }
 
   /** The timer triggers in Redis (one job scheduler per topic). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConfigError, parseSemanticSchema, SEMANTIC_TYPES, type SemanticType } from '@lean-ops/core';
 import { createRedis } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
@@ -36,8 +37,12 @@ export function registerDriftCommand(program: Command): void {
       .description('declare a drifted column: registers the next schema version with it and re-runs the topic')
       .requiredOption('-t, --topic <topic>', 'the topic')
       .requiredOption('--column <name>', 'the drifted curated column')
-      .option('--type <type>', `its semantic type: ${SEMANTIC_TYPES.join(' | ')}`, 'string'),
-  ).action(async (flags: SchedulerFlags & { topic: string; column: string; type: string }) => {
+      .option('--type <type>', `its semantic type: ${SEMANTIC_TYPES.join(' | ')}`, 'string')
+      .option(
+        '--backfill',
+        'also rebuild the semantic table (a reprocess), so rows curated before get the column too (docs/reprocess.md)',
+      ),
+  ).action(async (flags: SchedulerFlags & { topic: string; column: string; type: string; backfill?: boolean }) => {
     if (!SEMANTIC_TYPES.includes(flags.type as SemanticType)) {
       throw new ConfigError('--type', [`expected one of ${SEMANTIC_TYPES.join(', ')} (got "${flags.type}")`]);
     }
@@ -63,14 +68,44 @@ export function registerDriftCommand(program: Command): void {
       const connection = createRedis(env.redisUrl);
       connection.on('error', () => undefined);
       const runs = runQueueFor(connection, config, prefix);
-      try {
-        await Promise.race([
-          runs.requestRun(flags.topic, 'manual'),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('Redis did not answer')), 3_000)),
+      const answerWithin = <T>(work: Promise<T>): Promise<T> =>
+        Promise.race([
+          work,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer')), 3_000)),
         ]);
-        print(`run of ${flags.topic} requested: the semantic table gains the column then`);
-      } catch {
-        print(`the semantic table gains the column on the next run of ${flags.topic} (no scheduler reachable now)`);
+      try {
+        if (flags.backfill) {
+          // The schema is registered either way; without a reachable scheduler the back-fill is not
+          // asked, and saying so (exit 1) beats a silent semantic table with empty old rows.
+          const request = {
+            id: randomUUID(),
+            topic: flags.topic,
+            layer: 'semantic' as const,
+            from_snapshot: null,
+            dry_run: false,
+            requested_at: new Date().toISOString(),
+          };
+          try {
+            await answerWithin(runs.requestReprocess(request));
+            print(
+              `reprocess of ${flags.topic} semantic requested (id ${request.id}): every row gets the column; watch it with the status page`,
+            );
+          } catch (err) {
+            process.exitCode = 1;
+            print(
+              `the back-fill was not requested (${(err as Error).message}): run lean-ops reprocess --topic ${flags.topic} --layer semantic --full`,
+            );
+          }
+          return;
+        }
+        try {
+          await answerWithin(runs.requestRun(flags.topic, 'manual'));
+          print(
+            `run of ${flags.topic} requested: the semantic table gains the column then (rows curated before stay empty: --backfill fills them)`,
+          );
+        } catch {
+          print(`the semantic table gains the column on the next run of ${flags.topic} (no scheduler reachable now)`);
+        }
       } finally {
         connection.disconnect();
         await runs.close().catch(() => undefined);

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '@lean-ops/config';
-import { DEFAULT_RUNBOOK_BASE_URL, renderDashboards, renderRules } from '@lean-ops/observability';
 import type { Command } from 'commander';
 
 /** Where `lean-ops observability dashboards` writes when `--out` is not given. */
@@ -36,9 +35,16 @@ export function registerObservabilityCommand(program: Command): void {
     )
     .option('-c, --config <file>', 'config file (default: LEAN_OPS_CONFIG, else ./lean-ops.config.{json,yaml,yml})')
     .option('-o, --out <file>', 'write the rules to this file instead of stdout')
-    .option('--runbook-base-url <url>', 'where runbook_url points (ends with /)', DEFAULT_RUNBOOK_BASE_URL)
-    .action((flags: { config?: string; out?: string; runbookBaseUrl: string }) => {
-      const text = renderRules(thresholdsOf(flags.config), { runbookBaseUrl: flags.runbookBaseUrl });
+    .option(
+      '--runbook-base-url <url>',
+      "where runbook_url points (ends with /; default: the lean-ops repository's docs/runbooks/)",
+    )
+    .action(async (flags: { config?: string; out?: string; runbookBaseUrl?: string }) => {
+      // Loaded on use, like the dashboards: every other command starts without the rule renderer and its YAML library.
+      const { renderRules } = await import('@lean-ops/observability/rules');
+      const text = renderRules(thresholdsOf(flags.config), {
+        ...(flags.runbookBaseUrl !== undefined && { runbookBaseUrl: flags.runbookBaseUrl }),
+      });
       if (flags.out === undefined) {
         process.stdout.write(text);
         return;
@@ -51,7 +57,9 @@ export function registerObservabilityCommand(program: Command): void {
     .command('dashboards')
     .description('write the Grafana dashboards as JSON, one file each')
     .option('-o, --out <dir>', 'folder to write them into', DEFAULT_DASHBOARDS_DIR)
-    .action((flags: { out: string }) => {
+    .action(async (flags: { out: string }) => {
+      // Loaded on use: the package holds the Grafana SDK and the PromQL parser, slow to import.
+      const { renderDashboards } = await import('@lean-ops/observability');
       mkdirSync(flags.out, { recursive: true });
       for (const { file, json } of renderDashboards()) {
         const path = join(flags.out, file);

@@ -2,6 +2,7 @@ import { ConfigError } from '@lean-ops/core';
 import { createRedis, RunHistory, type RunReport } from '@lean-ops/worker-scheduler';
 import type { Command } from 'commander';
 import { print, runQueueFor, type SchedulerFlags, schedulerContext, withSchedulerFlags } from './scheduler-context.js';
+import { waitForReport } from './wait-for-report.js';
 
 interface RunFlags extends SchedulerFlags {
   topic: string;
@@ -37,7 +38,14 @@ export function registerRunCommand(program: Command): void {
           print(flags.json ? JSON.stringify({ topic: flags.topic, job_id: id }) : `run of ${flags.topic} requested`);
           return;
         }
-        const report = await waitForReport(new RunHistory(connection, prefix, 1), flags.topic, asked, flags);
+        // The first run that started after the request holds everything committed before it.
+        const report = await waitForReport(
+          new RunHistory(connection, prefix, 1),
+          flags.topic,
+          (r) => r.started_at >= asked,
+          Number(flags.timeout),
+          'run',
+        );
         print(flags.json ? JSON.stringify(report) : describe(report));
         if (report.outcome === 'Failed') process.exitCode = 1;
       } finally {
@@ -45,17 +53,6 @@ export function registerRunCommand(program: Command): void {
         connection.disconnect();
       }
     });
-}
-
-async function waitForReport(history: RunHistory, topic: string, since: string, flags: RunFlags): Promise<RunReport> {
-  const deadline = Date.now() + Number(flags.timeout) * 1000;
-  while (Date.now() < deadline) {
-    const [latest] = await history.recent(topic, 1);
-    // The first run that started after the request holds everything committed before it.
-    if (latest && latest.started_at >= since) return latest;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`no run of ${topic} finished within ${flags.timeout} s: is a scheduler running on this Redis?`);
 }
 
 function describe(report: RunReport): string {

@@ -94,7 +94,7 @@ describe('CLI: scheduler, run, schema and drift commands (real Redis, DynamoDB L
             topic: 'sensors',
             device_id: 'dev-1',
             event_timestamp: `2026-01-01T00:00:0${i}Z`,
-            payload: { temperature, humidity: 40 + i },
+            payload: { temperature, humidity: 40 + i, pressure: 1000 + i },
           }),
           sourceMessageId: `m${i}`,
           publishTimeMs: Date.now(),
@@ -114,11 +114,12 @@ describe('CLI: scheduler, run, schema and drift commands (real Redis, DynamoDB L
     expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout);
     expect(report).toMatchObject({ topic: 'sensors', outcome: 'FullPipelineSuccess', semantic_records_written: 2 });
-    expect(report.new_drift).toEqual(['humidity']);
+    expect(report.new_drift).toEqual(['humidity', 'pressure']);
 
     const listed = JSON.parse((await cli(['drift', 'list', '--json'])).stdout);
     expect(listed.map((e: { column: string; status: string }) => [e.column, e.status])).toEqual([
       ['humidity', 'pending'],
+      ['pressure', 'pending'],
     ]);
 
     const unknown = await cli(['drift', 'approve', '--topic', 'sensors', '--column', 'nope']);
@@ -132,6 +133,65 @@ describe('CLI: scheduler, run, schema and drift commands (real Redis, DynamoDB L
     expect(shown.version).toBe(2);
     expect(shown.columns.map((c: { name: string }) => c.name)).toEqual(['temperature', 'humidity']);
     expect(JSON.parse((await cli(['drift', 'list', '--json'])).stdout)[0].status).toBe('approved');
+
+    // Reprocessing (docs/reprocess.md): the back-fill of an approved column, a dry run, a full rebuild.
+    const backfill = await cli([
+      'drift',
+      'approve',
+      '--topic',
+      'sensors',
+      '--column',
+      'pressure',
+      '--type',
+      'double',
+      '--backfill',
+    ]);
+    expect(backfill.stdout).toMatch(/schema v3 registered/);
+    expect(backfill.stdout).toMatch(/reprocess of sensors semantic requested \(id [0-9a-f-]+\)/);
+    const badFlags = await cli(['reprocess', '--topic', 'sensors', '--layer', 'gold']);
+    expect(badFlags.code).toBe(2);
+    expect(badFlags.stderr).toMatch(/--layer: expected one of curated, semantic \(got "gold"\)/);
+    expect(badFlags.stderr).toMatch(/--full or --from-snapshot <id>: one of them is required/);
+    // The back-fill holds the topic: a second reprocess is refused until it is done.
+    let planned: { code: number; stdout: string; stderr: string } | undefined;
+    for (let i = 0; i < 120; i++) {
+      planned = await cli([
+        'reprocess',
+        '--topic',
+        'sensors',
+        '--layer',
+        'semantic',
+        '--full',
+        '--dry-run',
+        '--json',
+        '--timeout',
+        '60',
+      ]);
+      if (planned.code === 0) break;
+      expect(planned.stderr).toMatch(/a reprocess of sensors \(semantic, .*\) is already in progress/);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const plan = JSON.parse(planned?.stdout ?? '{}');
+    expect(plan).toMatchObject({ outcome: 'ReprocessPlanned', trigger: 'reprocess' });
+    expect(plan.reprocess.plan.rebuilds).toEqual([
+      { layer: 'semantic', figures: { records: 2, snapshots: expect.any(Number), bytes: null } },
+    ]);
+    const reprocessed = await cli([
+      'reprocess',
+      '--topic',
+      'sensors',
+      '--layer',
+      'curated',
+      '--full',
+      '--wait',
+      '--timeout',
+      '60',
+    ]);
+    expect(reprocessed.stderr).toBe('');
+    expect(reprocessed.stdout).toMatch(/^sensors: Reprocessed$/m);
+    expect(reprocessed.stdout).toMatch(/plan: rebuild curated then semantic from raw snapshots \(start → \d+\]/);
+    expect(reprocessed.stdout).toMatch(/^curated: 2 records written$/m);
+    expect(reprocessed.stdout).toMatch(/^semantic: 2 records written, 0 rejected$/m);
 
     const wrongTopic = await cli(['run', '--topic', 'nosuch']);
     expect(wrongTopic.code).toBe(2);

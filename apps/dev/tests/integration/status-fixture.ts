@@ -29,6 +29,7 @@ function topic(name: string, tick: number, overrides: Partial<TopicStatus>): Top
     last_runs: [],
     drift: [],
     table_health: null,
+    reprocess: null,
     ...overrides,
   };
 }
@@ -106,6 +107,14 @@ export function devStatus(tick: number): DevStatus {
       }),
       topic('meters', tick, {
         dlq: { visible: 3, in_flight: 1 },
+        reprocess: {
+          id: '0b6f2c1e-reprocess',
+          topic: 'meters',
+          layer: 'curated',
+          from_snapshot: null,
+          dry_run: false,
+          requested_at: iso(-90_000),
+        },
         last_runs: [
           run('meters', 'Failed', {
             failed_step: 'RunSemanticJob',

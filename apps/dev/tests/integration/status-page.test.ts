@@ -114,6 +114,10 @@ describe('Status page in headless Chromium (real server, real browser)', () => {
     expect(await meters.locator('[data-outcome]').textContent()).toBe('Failed');
     expect(await meters.locator('.run-failure').textContent()).toContain('failed at RunSemanticJob — GlueJobError: ');
     expect(await meters.locator('[data-field="dlq"]').textContent()).toBe('DLQ 3 visible / 1 in-flight');
+    expect(await meters.locator('[data-field="reprocess"]').textContent()).toMatch(
+      /^reprocess of curated \(full\) in progress since .+: this topic's runs wait for it$/,
+    );
+    expect(await sensors.locator('[data-field="reprocess"]').count()).toBe(0);
 
     expect(await p.locator('[data-breaker]').textContent()).toMatch(/^(closed|half_open)$/);
     expect(await p.locator('.endpoints').textContent()).toContain('redisredis://127.0.0.1:6390');

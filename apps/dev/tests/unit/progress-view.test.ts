@@ -36,6 +36,7 @@ const status: DevStatus = {
       ],
       drift: [{ topic: 'sensors', column: 'pressure', first_seen: '2026-11-22T00:00:00.000Z', status: 'pending' }],
       table_health: null,
+      reprocess: null,
     },
   ],
 };

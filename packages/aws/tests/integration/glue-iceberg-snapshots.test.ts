@@ -116,6 +116,26 @@ describe('Class: GlueIcebergSnapshots (moto Glue + S3)', () => {
     expect(await snapshots.current('empty', 'curated')).toBeNull();
   });
 
+  it('reads a table’s figures (records, bytes, kept snapshots) from its current metadata, null when it does not exist', async () => {
+    // Prepare
+    const { snapshots } = await env.get();
+    const location = `s3://${LAKE}/warehouse/${DATABASES.semantic}.db/figures`;
+    const totals = { 'total-records': '1200', 'total-files-size': '48213' };
+    await registerTable({
+      database: DATABASES.semantic,
+      name: 'figures',
+      metadata: icebergMetadataJson(
+        location,
+        TWO_SNAPSHOTS.map((s, i) => (i === 1 ? { ...s, summary: totals } : s)),
+        '8930417267512038593',
+      ),
+    });
+
+    // Act & Assess
+    expect(await snapshots.figures('figures', 'semantic')).toEqual({ records: 1200, snapshots: 2, bytes: 48_213 });
+    expect(await snapshots.figures('no_such_topic', 'semantic')).toBeNull();
+  });
+
   it('returns null when the table or its database does not exist', async () => {
     const { glue, s3 } = await env.get();
     const elsewhere = new GlueIcebergSnapshots({

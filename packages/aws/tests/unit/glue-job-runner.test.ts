@@ -229,6 +229,21 @@ describe('Function: glueBatchDocument', () => {
       ]),
     ).toEqual({ job: 'semantic', topics: [{ topic: 'telemetry', from_snapshot: '1', to_snapshot: '2', schema }] });
   });
+
+  it('writes rebuild: true for the requests that rebuild, and no rebuild field for the others', () => {
+    const document = glueBatchDocument('curation', [
+      { ...REQUEST, rebuild: true },
+      { ...REQUEST, topic: 'other', rebuild: false },
+      { ...REQUEST, topic: 'plain' },
+    ]);
+
+    expect(document.topics).toEqual([
+      { topic: 'telemetry', from_snapshot: null, to_snapshot: '9007199254740993', rebuild: true },
+      { topic: 'other', from_snapshot: null, to_snapshot: '9007199254740993' },
+      { topic: 'plain', from_snapshot: null, to_snapshot: '9007199254740993' },
+    ]);
+    expect(document.topics.map((t) => 'rebuild' in t)).toEqual([true, false, false]);
+  });
 });
 
 /** Glue's cap on a run's arguments, all together ("Job arguments have a maximum size limit of 260 KB", AWS Glue developer guide, job parameters); botocore's model declares none. */

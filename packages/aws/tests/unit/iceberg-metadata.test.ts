@@ -1,6 +1,11 @@
 import { PermanentError } from '@lean-ops/core';
 import { describe, expect, it } from 'vitest';
-import { currentIcebergSnapshot, icebergRecordsAddedAfter } from '../../src/index.js';
+import {
+  currentIcebergSnapshot,
+  icebergRecordsAddedAfter,
+  icebergSnapshotById,
+  icebergTableFigures,
+} from '../../src/index.js';
 import { icebergMetadataJson, TWO_SNAPSHOTS } from '../helpers/iceberg.js';
 
 const LOCATION = 's3://lake/warehouse/curated.db/telemetry';
@@ -71,5 +76,73 @@ describe('Function: currentIcebergSnapshot', () => {
     expect(icebergRecordsAddedAfter(json, 'm.json', 0)).toBe(627);
     expect(icebergRecordsAddedAfter(json, 'm.json', 1)).toBe(127);
     expect(icebergRecordsAddedAfter(json, 'm.json', 3)).toBe(0);
+  });
+});
+
+describe('Function: icebergTableFigures', () => {
+  // The first snapshot's totals are 10 records, 999 bytes; the second's are given.
+  const withTotals = (records: string, bytes: string) =>
+    TWO_SNAPSHOTS.map((s, i) => ({
+      ...s,
+      summary:
+        i === 0
+          ? { 'total-records': '10', 'total-files-size': '999' }
+          : { 'total-records': records, 'total-files-size': bytes },
+    }));
+
+  it('reads records and bytes from the current snapshot’s totals and counts the kept snapshots', () => {
+    const text = icebergMetadataJson(LOCATION, withTotals('5000000123', '734003200'), '8930417267512038593');
+
+    expect(icebergTableFigures(text, SOURCE)).toEqual({ records: 5_000_000_123, snapshots: 2, bytes: 734_003_200 });
+  });
+
+  it('reads the snapshot current-snapshot-id names, not the last one listed', () => {
+    const text = icebergMetadataJson(LOCATION, withTotals('5', '6'), '3051729675574597004');
+
+    expect(icebergTableFigures(text, SOURCE)).toEqual({ records: 10, snapshots: 2, bytes: 999 });
+  });
+
+  it('gives a table without a snapshot no records and no bytes', () => {
+    expect(icebergTableFigures(icebergMetadataJson(LOCATION, [], '-1'), SOURCE)).toEqual({
+      records: 0,
+      snapshots: 0,
+      bytes: 0,
+    });
+  });
+
+  it('fails with PermanentError naming the snapshot and the field when a total is missing or not a count', () => {
+    const missing = icebergMetadataJson(LOCATION, TWO_SNAPSHOTS, '8930417267512038593');
+    const bad = icebergMetadataJson(LOCATION, withTotals('-3', '1'), '8930417267512038593');
+
+    expect(() => icebergTableFigures(missing, SOURCE)).toThrow(PermanentError);
+    expect(() => icebergTableFigures(missing, SOURCE)).toThrow(
+      `Iceberg metadata ${SOURCE}: the summary of snapshot 8930417267512038593 has total-records missing, not a count`,
+    );
+    expect(() => icebergTableFigures(bad, SOURCE)).toThrow('has total-records "-3", not a count');
+  });
+});
+
+describe('Function: icebergSnapshotById', () => {
+  const text = icebergMetadataJson(LOCATION, TWO_SNAPSHOTS, '8930417267512038593');
+
+  it('finds a kept snapshot by its 64-bit id, digit for digit, with its sequence number', () => {
+    expect(icebergSnapshotById(text, SOURCE, '3051729675574597004')).toEqual({
+      id: '3051729675574597004',
+      sequence: 1,
+    });
+    expect(icebergSnapshotById(text, SOURCE, ' 8930417267512038593 ')).toEqual({
+      id: '8930417267512038593',
+      sequence: 2,
+    });
+  });
+
+  it('gives null for an id the metadata does not keep (unknown or expired), also one that rounds to a kept id', () => {
+    expect(icebergSnapshotById(text, SOURCE, '42')).toBeNull();
+    expect(icebergSnapshotById(text, SOURCE, '8930417267512038600')).toBeNull();
+  });
+
+  it('fails with PermanentError for a snapshot without a sequence number (format v1)', () => {
+    const v1 = '{"format-version": 1, "snapshots": [{"snapshot-id": 8930417267512038593}]}';
+    expect(() => icebergSnapshotById(v1, SOURCE, '8930417267512038593')).toThrow(PermanentError);
   });
 });

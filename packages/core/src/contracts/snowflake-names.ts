@@ -61,6 +61,11 @@ export function snowflakeSemanticTable(section: Pick<SnowflakeNaming, 'database'
   return `${section.database.toUpperCase()}.${section.schema.toUpperCase()}.${topic.toUpperCase()}`;
 }
 
+/** The Scientist View (`DATABASE.SCHEMA.<TOPIC>_SCIENTIST_VIEW`) of a topic's semantic table; like the table, only the config names it. */
+export function snowflakeScientistView(section: Pick<SnowflakeNaming, 'database' | 'schema'>, topic: string): string {
+  return `${snowflakeSemanticTable(section, topic)}${SNOWFLAKE_SCIENTIST_VIEW_SUFFIX}`;
+}
+
 /**
  * Snowflake names of a stage. Account-level objects (integration, volume) carry the stage so
  * several stages can share one Snowflake account; the database and schema are the config's.
@@ -97,6 +102,6 @@ export function snowflakeObjectNames(stage: string, section: SnowflakeNaming): S
         glueTable: topic,
       };
     },
-    scientistView: (topic) => `${semanticSchema}.${topic.toUpperCase()}${SNOWFLAKE_SCIENTIST_VIEW_SUFFIX}`,
+    scientistView: (topic) => snowflakeScientistView(section, topic),
   };
 }

@@ -7,6 +7,15 @@ export interface CurationRequest {
   readonly from: SnapshotRef | null;
   /** Inclusive upper bound: the RAW snapshot read by GetAllCheckpoints. */
   readonly to: SnapshotRef;
+  /**
+   * Rebuild rather than apply (reprocessing, docs/reprocess.md). The keys RAW (`from`, `to`]
+   * holds (every key when `from` is null) are recomputed from all their RAW versions up to
+   * `to` and replace the stored rows whatever their versions; stored rows of those keys the
+   * rebuild no longer produces (every version rejected) are deleted, and so are their
+   * rejects, which the rebuild writes anew. With `from` null the table ends exactly as a
+   * from-scratch build up to `to` leaves it. The table changes in one commit.
+   */
+  readonly rebuild?: boolean;
 }
 
 /** Token passed on to the semantic step (contract §6.3). */
@@ -20,6 +29,15 @@ export interface SemanticRequest {
   readonly from: SnapshotRef | null;
   readonly to: SnapshotRef;
   readonly schema: SemanticSchema;
+  /**
+   * Rebuild rather than apply (reprocessing): the keys of the curated rows changed in
+   * (`from`, `to`] (every key when `from` is null), and stored keys curated no longer holds,
+   * are recomputed from the curated table as of `to` and replace the stored rows whatever
+   * their versions; a key whose curated row now fails governance leaves the table (a
+   * from-scratch build never held it). Their rejects are replaced too. One commit of the
+   * table; the newly declared columns of `schema` are filled for every rebuilt row.
+   */
+  readonly rebuild?: boolean;
 }
 
 export interface SemanticResult {

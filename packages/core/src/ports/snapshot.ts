@@ -18,3 +18,23 @@ export interface LakeSnapshots {
 export interface PendingRecords {
   rawRecordsAfter(topic: string, after: SnapshotRef | null): Promise<number>;
 }
+
+/** What a topic's table holds now, from the engine's metadata: the reprocessing plan (`lean-ops reprocess --dry-run`). */
+export interface TableFigures {
+  readonly records: number;
+  /** Snapshots the table keeps (Iceberg's metadata; the DuckDB snapshot log). */
+  readonly snapshots: number;
+  /** Bytes of its data files; null where the engine does not tell (DuckDB). */
+  readonly bytes: number | null;
+}
+
+/** The figures of a topic's table, or null when it does not exist yet. */
+export interface LakeFigures {
+  figures(topic: string, layer: Layer): Promise<TableFigures | null>;
+}
+
+/** The figures of a topic's tables and their snapshots by id: what reprocessing plans with. */
+export interface LakeCatalog extends LakeFigures {
+  /** The snapshot `id` of the topic's table in `layer`, or null when the table has no such snapshot (unknown or expired). */
+  snapshot(topic: string, layer: Layer, id: string): Promise<SnapshotRef | null>;
+}

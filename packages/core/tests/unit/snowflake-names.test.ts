@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snowflakeObjectNames, stageNames } from '../../src/index.js';
+import { snowflakeObjectNames, snowflakeScientistView, stageNames } from '../../src/index.js';
 
 const section = { database: 'lean_ops', schema: 'Semantic', includeCurated: true };
 
@@ -24,6 +24,13 @@ describe('snowflakeObjectNames', () => {
       glueTable: 'telemetry',
     });
     expect(names.scientistView('telemetry')).toBe('LEAN_OPS.SEMANTIC.TELEMETRY_SCIENTIST_VIEW');
+  });
+
+  it('names the Scientist View from the config alone, as the scheduler does (no stage)', () => {
+    expect(snowflakeScientistView(section, 'telemetry')).toBe(
+      snowflakeObjectNames('prod', section).scientistView('telemetry'),
+    );
+    expect(snowflakeScientistView(section, 'telemetry')).toBe('LEAN_OPS.SEMANTIC.TELEMETRY_SCIENTIST_VIEW');
   });
 
   it('has no curated schema unless includeCurated', () => {

@@ -4,5 +4,5 @@ export {
   SnowflakeDdlError,
   type SnowflakeDdlInput,
 } from './render-ddl.js';
-export { renderScientistView } from './scientist-view.js';
+export { renderScientistView, scientistViewStatement } from './scientist-view.js';
 export { formatDdl, literal, type SnowflakeStatement } from './statements.js';

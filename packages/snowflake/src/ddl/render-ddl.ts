@@ -5,8 +5,7 @@ import {
   snowflakeObjectNames,
   WAREHOUSE_PREFIX,
 } from '@lean-ops/core';
-import { semanticTableColumns } from '@lean-ops/lake';
-import { renderScientistView } from './scientist-view.js';
+import { scientistViewStatement } from './scientist-view.js';
 import { literal, type SnowflakeStatement } from './statements.js';
 
 /** How often (seconds) Snowflake polls the catalog for new snapshots of AUTO_REFRESH tables. */
@@ -147,14 +146,7 @@ export function renderSnowflakeDdl(input: SnowflakeDdlInput): SnowflakeStatement
   }
   for (const topic of semanticTopics) {
     const schema = topic.schema as SemanticSchema;
-    add(
-      'scientist-view',
-      renderScientistView(
-        names.scientistView(topic.name),
-        names.semanticTable(topic.name).table,
-        semanticTableColumns(schema),
-      ),
-    );
+    add('scientist-view', scientistViewStatement(section, topic.name, schema).sql);
   }
 
   const role = section.analystRole.toUpperCase();

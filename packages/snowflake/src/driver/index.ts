@@ -16,6 +16,8 @@ export {
   checkedTableName,
   parseAutoRefreshStatus,
   refreshStatement,
+  replaceViewStatement,
   SnowflakeIdentifierError,
   SnowflakeResponseError,
+  SnowflakeViewStatementError,
 } from './snowflake-sql.js';

@@ -1,10 +1,17 @@
-import { type AutoRefreshStatus, onceAsync, type RefreshOptions, type SnowflakeRefresher } from '@lean-ops/core';
+import {
+  type AutoRefreshStatus,
+  onceAsync,
+  type RefreshOptions,
+  type SnowflakeRefresher,
+  type ViewStatement,
+} from '@lean-ops/core';
 import type { DriverConnection } from './driver-connection.js';
 import {
   AUTO_REFRESH_STATUS_COLUMN,
   autoRefreshStatusStatement,
   parseAutoRefreshStatus,
   refreshStatement,
+  replaceViewStatement,
 } from './snowflake-sql.js';
 
 /** A statement Snowflake refused or that failed on the way (the driver's message, the statement). */
@@ -36,6 +43,10 @@ export class SnowflakeSdkRefresher implements SnowflakeRefresher {
 
   async refresh(table: string, options: RefreshOptions = {}): Promise<void> {
     await this.run(refreshStatement(table), options.signal);
+  }
+
+  async replaceView(statement: ViewStatement, options: RefreshOptions = {}): Promise<void> {
+    await this.run(replaceViewStatement(statement), options.signal);
   }
 
   async autoRefreshStatus(table: string, options: RefreshOptions = {}): Promise<AutoRefreshStatus> {

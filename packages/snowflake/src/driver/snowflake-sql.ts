@@ -1,4 +1,4 @@
-import type { AutoRefreshStatus } from '@lean-ops/core';
+import type { AutoRefreshStatus, ViewStatement } from '@lean-ops/core';
 
 /** An unquoted Snowflake identifier, the form the config's `snowflake` section allows. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,254}$/;
@@ -6,6 +6,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,254}$/;
 /** A name the driver refuses to put into a statement (it would need quoting, or it is not a name). */
 export class SnowflakeIdentifierError extends Error {
   override name = 'SnowflakeIdentifierError';
+}
+
+/** A view statement that is not one `CREATE OR REPLACE VIEW` of the view it names, keeping its grants. */
+export class SnowflakeViewStatementError extends Error {
+  override name = 'SnowflakeViewStatementError';
 }
 
 /** `SYSTEM$AUTO_REFRESH_STATUS` answered something that is not its JSON object. */
@@ -29,6 +34,20 @@ export function checkedTableName(table: string): string {
 /** Snowflake reads the table's current metadata from the catalog now (a schema change included). */
 export function refreshStatement(table: string): string {
   return `ALTER ICEBERG TABLE ${checkedTableName(table)} REFRESH`;
+}
+
+/**
+ * The statement of `replaceView`, checked to re-create the view it names (a checked
+ * `DATABASE.SCHEMA.VIEW`, keeping its grants) and that one statement only.
+ */
+export function replaceViewStatement(statement: ViewStatement): string {
+  const view = checkedTableName(statement.view);
+  const sql = typeof statement.sql === 'string' ? statement.sql.trim() : '';
+  if (!sql.startsWith(`CREATE OR REPLACE VIEW ${view} `) || !/\)\s+COPY GRANTS\s+AS\s/.test(sql) || sql.includes(';'))
+    throw new SnowflakeViewStatementError(
+      `view statement of ${view}: expected one "CREATE OR REPLACE VIEW ${view} (…) COPY GRANTS AS …" statement (got ${JSON.stringify(sql.slice(0, 80))})`,
+    );
+  return sql;
 }
 
 /** The column the status statement names its one value. */

@@ -4,7 +4,7 @@ import type { SemanticSchema } from '@lean-ops/core';
 import { DUCKDB, renderJob, semanticTableColumns } from '@lean-ops/lake';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runVenv } from '../../../../tests/snowflake/python.js';
-import { renderScientistView } from '../../src/index.js';
+import { renderScientistView, scientistViewStatement } from '../../src/index.js';
 
 const schema: SemanticSchema = {
   version: 1,
@@ -68,8 +68,24 @@ async function duckDbRows(): Promise<string[]> {
   }
 }
 
+/**
+ * Runs statements and a query on fakesnow. Its transpiler (sqlglot) reports the one clause it
+ * drops, `COPY GRANTS` (DuckDB has no grants); any other message on stderr fails the test.
+ */
+function onFakesnow(request: { statements: string[]; query: string }): { columns: string[]; rows: string[] } {
+  const run = runVenv('python', [join(REPO_ROOT, 'tests/snowflake/run_on_fakesnow.py')], JSON.stringify(request));
+  const stderr = run.stderr
+    .replace(/^.*UserWarning.*\n.*\n?/gm, '')
+    .replace(/^Unsupported property copygrantsproperty\n/gm, '');
+  expect(stderr).toBe('');
+  expect(run.status).toBe(0);
+  const out = JSON.parse(run.stdout) as { columns: string[]; rows: (string | null)[][] };
+  return { columns: out.columns, rows: normalise(out.rows) };
+}
+
+const snowflakeQuote = (c: string) => `"${c}"`;
+
 function fakesnowRows(): { columns: string[]; rows: string[] } {
-  const snowflakeQuote = (c: string) => `"${c}"`;
   const request = {
     statements: [
       'CREATE DATABASE LEAN_OPS',
@@ -81,11 +97,7 @@ function fakesnowRows(): { columns: string[]; rows: string[] } {
     ],
     query: 'SELECT * FROM LEAN_OPS.SEMANTIC.TELEMETRY_SCIENTIST_VIEW',
   };
-  const run = runVenv('python', [join(REPO_ROOT, 'tests/snowflake/run_on_fakesnow.py')], JSON.stringify(request));
-  expect(run.stderr.replace(/^.*UserWarning.*\n.*\n?/gm, '')).toBe('');
-  expect(run.status).toBe(0);
-  const out = JSON.parse(run.stdout) as { columns: string[]; rows: (string | null)[][] };
-  return { columns: out.columns, rows: normalise(out.rows) };
+  return onFakesnow(request);
 }
 
 describe('the Scientist View in Snowflake’s dialect (fakesnow stands in for Snowflake)', () => {
@@ -99,5 +111,34 @@ describe('the Scientist View in Snowflake’s dialect (fakesnow stands in for Sn
 
   it('names the view’s columns upper case, unquoted-friendly, in table order', () => {
     expect(fakesnowRows().columns).toEqual(columns.map((c) => c.toUpperCase()));
+  });
+
+  it('after a column is added, the view created again for the new schema (COPY GRANTS) shows it', () => {
+    const v2: SemanticSchema = {
+      ...schema,
+      version: 2,
+      columns: [...schema.columns, { name: 'humidity', type: 'double', required: false }],
+    } as SemanticSchema;
+    const section = { database: 'LEAN_OPS', schema: 'SEMANTIC' };
+    const before = scientistViewStatement(section, 'telemetry', schema);
+    const after = scientistViewStatement(section, 'telemetry', v2);
+    const { columns: names, rows } = onFakesnow({
+      statements: [
+        'CREATE DATABASE LEAN_OPS',
+        'CREATE SCHEMA LEAN_OPS.SEMANTIC',
+        `CREATE TABLE LEAN_OPS.SEMANTIC.TELEMETRY (${tableColumns(snowflakeQuote, 'TIMESTAMP_NTZ')})`,
+        before.sql,
+        // The refreshed Iceberg table has the new column (a plain table stands in).
+        'ALTER TABLE LEAN_OPS.SEMANTIC.TELEMETRY ADD COLUMN "humidity" DOUBLE',
+        `INSERT INTO LEAN_OPS.SEMANTIC.TELEMETRY VALUES ('k1', 'd1', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01', 'm1', 1.5, 40.5)`,
+        after.sql,
+      ],
+      query: `SELECT * FROM ${after.view}`,
+    });
+    expect(after.view).toBe('LEAN_OPS.SEMANTIC.TELEMETRY_SCIENTIST_VIEW');
+    expect(names).toEqual([...columns.map((c) => c.toUpperCase()), 'HUMIDITY']);
+    expect(rows).toEqual([
+      JSON.stringify(['k1', 'd1', '2026-01-01T00:00:00', '2026-01-01T00:00:00', '2026-01', 'm1', '1.5', '40.5']),
+    ]);
   });
 });

@@ -218,6 +218,7 @@ export async function localPipeline(
           snapshots: runner,
           jobs,
           pending: runner,
+          catalog: runner,
           notifier: new LogNotifier(logger),
           ...adapters,
           registry,

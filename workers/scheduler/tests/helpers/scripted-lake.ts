@@ -61,7 +61,7 @@ export class ScriptedLake implements LakeSnapshots, JobRunner {
   }
 
   private async curate(request: CurationRequest): Promise<CurationResult> {
-    this.calls.push(`curation ${request.from?.id ?? 'start'}→${request.to.id}`);
+    this.calls.push(`curation${request.rebuild ? '-rebuild' : ''} ${request.from?.id ?? 'start'}→${request.to.id}`);
     this.throwIfScripted('curation');
     const written = this.pendingRaw;
     this.pendingRaw = 0;
@@ -73,7 +73,7 @@ export class ScriptedLake implements LakeSnapshots, JobRunner {
   }
 
   private async semantic(request: SemanticRequest): Promise<SemanticResult> {
-    this.calls.push(`semantic ${request.from?.id ?? 'start'}→${request.to.id}`);
+    this.calls.push(`semantic${request.rebuild ? '-rebuild' : ''} ${request.from?.id ?? 'start'}→${request.to.id}`);
     this.throwIfScripted('semantic');
     return {
       records_written: this.semanticWrites,

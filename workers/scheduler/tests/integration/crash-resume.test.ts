@@ -189,6 +189,140 @@ describe('scheduler crash and Redis restart (real processes, Redis, DynamoDB Loc
     }
   }, 120_000);
 
+  /**
+   * One topic curated and semantic by an in-process scheduler, then a curated row changed
+   * behind the engine's back (what a reprocess corrects) and more RAW landed (so the
+   * reprocess moves the curated checkpoint); the lake is then closed for the processes.
+   */
+  const preparedForReprocess = async () => {
+    p = await localPipeline(servers);
+    await p.registerSchema(schema);
+    const { scheduler } = await p.startScheduler({ topics: ['sensors'] });
+    await p.land(
+      'sensors',
+      Array.from({ length: 4 }, (_, i) => ({ temperature: i })),
+      (i) => `c${i}`,
+    );
+    await scheduler.requestRun('sensors');
+    await p.nextReport((r) => r.outcome === 'FullPipelineSuccess');
+    await scheduler.close();
+    await p.lake.query(`UPDATE curated.sensors SET temperature = '999' WHERE idempotency_key = 'c0'`);
+    await p.land('sensors', [{ temperature: 7 }], (i) => `d${i}`);
+    const before = {
+      curated: await p.lake.currentSnapshot('sensors', 'curated'),
+      checkpoints: await p.checkpoints.get('sensors'),
+    };
+    await p.lake.close(); // the scheduler processes own the lake now (one writer)
+    const ledger = join(p.dir, 'ledger.txt');
+    writeFileSync(ledger, '');
+    const lines = () => readFileSync(ledger, 'utf8').split('\n').filter(Boolean);
+    const events = () => lines().map((l) => l.slice(l.indexOf(' ') + 1));
+    const connection = createRedis(servers.redis.url);
+    const runs = new RunQueue({ connection, prefix: p.prefix, attempts: 3, retryBackoffMs: 50 });
+    const close = async () => {
+      await runs.close();
+      connection.disconnect();
+    };
+    return { ledger, lines, events, runs, before, close };
+  };
+
+  const reprocessRequest = () => ({
+    id: `r${Date.now()}`,
+    topic: 'sensors',
+    layer: 'curated' as const,
+    from_snapshot: null,
+    dry_run: false,
+    requested_at: new Date().toISOString(),
+  });
+
+  it('a reprocess SIGKILLed inside its rebuild leaves the old layer and checkpoints; the next scheduler resumes it, moving each checkpoint once', async () => {
+    const { ledger, lines, events, runs, before, close } = await preparedForReprocess();
+
+    // Act: the rebuild hangs before it reaches the lake; the process is killed there.
+    const first = spawnScheduler(p, ledger, { TOPICS: 'sensors', PAUSE_IN_REBUILD: '1' });
+    await waitFor('the first scheduler', () => lines().some((l) => l.endsWith(' ready')));
+    await runs.requestReprocess(reprocessRequest());
+    await waitFor('the pause inside the rebuild', () => events().includes('paused'));
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const killed = await DuckDbLake.open({ path: p.lakePath });
+    const untouched = {
+      value: await killed.query(`SELECT temperature FROM curated.sensors WHERE idempotency_key = 'c0'`),
+      curated: await killed.currentSnapshot('sensors', 'curated'),
+      checkpoints: await p.checkpoints.get('sensors'),
+    };
+    await killed.close();
+    const second = spawnScheduler(p, ledger, { TOPICS: 'sensors' });
+    await waitFor('the resumed reprocess', () => events().includes('report Reprocessed sensors'), 45_000);
+    await waitFor('the catch-up run', () => events().filter((e) => e.startsWith('report ')).length === 2, 45_000);
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('exit', resolve));
+    await close();
+
+    // Assess
+    expect(untouched).toEqual({
+      value: [{ temperature: '999' }],
+      curated: before.curated,
+      checkpoints: before.checkpoints,
+    });
+    const reprocessing = events().slice(events().findIndex((e) => e.startsWith('curation-rebuild')));
+    expect(reprocessing.filter((e) => e.startsWith('curation-rebuild start'))).toHaveLength(2);
+    expect(reprocessing.filter((e) => e.startsWith('advance curated'))).toHaveLength(1);
+    expect(reprocessing.filter((e) => e.startsWith('semantic-rebuild'))).toHaveLength(1);
+    expect(reprocessing.filter((e) => e.startsWith('advance semantic'))).toHaveLength(1);
+    expect(reprocessing.filter((e) => e.startsWith('report '))).toEqual([
+      'report Reprocessed sensors',
+      'report NoNewData sensors',
+    ]);
+    const lake = await DuckDbLake.open({ path: p.lakePath });
+    try {
+      expect(await lake.query(`SELECT temperature FROM curated.sensors WHERE idempotency_key = 'c0'`)).toEqual([
+        { temperature: '0' },
+      ]);
+      const cps = await p.checkpoints.get('sensors');
+      expect(cps.curated).toEqual(await lake.currentSnapshot('sensors', 'raw'));
+      expect(cps.semantic).toEqual(await lake.currentSnapshot('sensors', 'curated'));
+    } finally {
+      await lake.close();
+    }
+  }, 120_000);
+
+  it('a reprocess SIGKILLed after its curated checkpoint moved resumes at the semantic rebuild: nothing rebuilt or moved twice', async () => {
+    const { ledger, lines, events, runs, close } = await preparedForReprocess();
+
+    const first = spawnScheduler(p, ledger, { TOPICS: 'sensors', PAUSE_AFTER: 'curated' });
+    await waitFor('the first scheduler', () => lines().some((l) => l.endsWith(' ready')));
+    await runs.requestReprocess(reprocessRequest());
+    await waitFor('the pause after the curated checkpoint', () => events().includes('paused'));
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const second = spawnScheduler(p, ledger, { TOPICS: 'sensors' });
+    await waitFor('the resumed reprocess', () => events().includes('report Reprocessed sensors'), 45_000);
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('exit', resolve));
+    await close();
+
+    const reprocessing = events().slice(events().findIndex((e) => e.startsWith('curation-rebuild')));
+    expect(reprocessing.filter((e) => e.startsWith('curation-rebuild'))).toHaveLength(1);
+    expect(reprocessing.filter((e) => e.startsWith('advance curated'))).toHaveLength(1);
+    expect(reprocessing.filter((e) => e.startsWith('semantic-rebuild'))).toHaveLength(1);
+    expect(reprocessing.filter((e) => e.startsWith('advance semantic'))).toHaveLength(1);
+    const secondPid = String(second.pid);
+    expect(
+      lines()
+        .find((l) => l.includes(' semantic-rebuild '))
+        ?.startsWith(secondPid),
+    ).toBe(true);
+    const lake = await DuckDbLake.open({ path: p.lakePath });
+    try {
+      expect(await lake.query(`SELECT temperature FROM semantic.sensors WHERE idempotency_key = 'c0'`)).toEqual([
+        { temperature: 0 },
+      ]);
+    } finally {
+      await lake.close();
+    }
+  }, 120_000);
+
   it('completes a run cleanly when Redis restarts in the middle of it', async () => {
     const redisDir = mkdtempSync(join(tmpdir(), 'redis-aof-'));
     let redis = await startRedisServer({ dataDir: redisDir });

@@ -2,7 +2,7 @@ import { parseSemanticSchema } from '@lean-ops/core';
 import type { Registry } from '@lean-ops/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/index.js';
-import { FakeSnowflakeClient, tableOf } from '../helpers/fake-snowflake-client.js';
+import { FakeSnowflakeClient, tableOf, viewOf } from '../helpers/fake-snowflake-client.js';
 import { type LocalPipeline, localPipeline, type Servers, startServers } from '../helpers/harness.js';
 
 const v1 = parseSemanticSchema({
@@ -56,7 +56,7 @@ describe('Snowflake refresh after a schema change, through the scheduler (FakeSn
     const client = new FakeSnowflakeClient();
     const { scheduler, registry } = await p.startScheduler(
       { topics: ['sensors'] },
-      { snowflake: { refresher: client, tableOf } },
+      { snowflake: { refresher: client, tableOf, viewOf } },
     );
 
     // Act
@@ -83,6 +83,13 @@ describe('Snowflake refresh after a schema change, through the scheduler (FakeSn
       schema_version: 2,
     });
     expect(client.refreshed).toEqual(['LEAN_OPS.SEMANTIC.SENSORS', 'LEAN_OPS.SEMANTIC.SENSORS']);
+    // The Scientist View follows: created again after each refresh, the second time with humidity.
+    expect(client.replacedViews.map((v) => v.view)).toEqual([
+      'LEAN_OPS.SEMANTIC.SENSORS_SCIENTIST_VIEW',
+      'LEAN_OPS.SEMANTIC.SENSORS_SCIENTIST_VIEW',
+    ]);
+    expect(client.replacedViews[0]?.sql).not.toContain('"humidity"');
+    expect(client.replacedViews[1]?.sql).toContain('"TEMPERATURE", "HUMIDITY") COPY GRANTS AS');
     expect(await refreshCount(registry, 'refreshed')).toBe(2);
     // The run history (status page, `lean-ops runs`) keeps the outcome.
     const history = await scheduler.history.recent('sensors');
@@ -97,7 +104,7 @@ describe('Snowflake refresh after a schema change, through the scheduler (FakeSn
     client.nextRefresh.push(new Error('Insufficient privileges to operate on table SENSORS'));
     const { scheduler, registry } = await p.startScheduler(
       { topics: ['sensors'] },
-      { snowflake: { refresher: client, tableOf } },
+      { snowflake: { refresher: client, tableOf, viewOf } },
     );
 
     // Act
@@ -117,6 +124,9 @@ describe('Snowflake refresh after a schema change, through the scheduler (FakeSn
     expect(retried.outcome).toBe('NoNewData');
     expect(retried.snowflake_refresh?.outcome).toBe('refreshed');
     expect(client.refreshed).toHaveLength(2);
+    // The retry renders the view from the schema recorded in Redis with the mark (the run itself had none).
+    expect(client.replacedViews).toHaveLength(1);
+    expect(client.replacedViews[0]?.sql).toContain('"TEMPERATURE") COPY GRANTS AS');
     expect(await refreshCount(registry, 'failed')).toBe(1);
     expect(await refreshCount(registry, 'refreshed')).toBe(1);
   });
@@ -129,7 +139,7 @@ describe('Snowflake refresh after a schema change, through the scheduler (FakeSn
     client.nextRefresh.push('hang');
     const { scheduler, registry } = await p.startScheduler(
       { topics: ['sensors'] },
-      { snowflake: { refresher: client, tableOf, timeoutMs: 300 } },
+      { snowflake: { refresher: client, tableOf, viewOf, timeoutMs: 300 } },
     );
 
     // Act
@@ -172,7 +182,7 @@ describe('Snowflake refresh after a schema change, through the scheduler (FakeSn
     const client = new FakeSnowflakeClient();
     const { scheduler, registry } = await p.startScheduler(
       { topics: ['sensors'] },
-      { snowflake: { refresher: client, tableOf } },
+      { snowflake: { refresher: client, tableOf, viewOf } },
     );
     const gauge = async (name: string) =>
       (await registry.getSingleMetric(name)?.get())?.values.find((v) => v.labels.topic === 'sensors')?.value;

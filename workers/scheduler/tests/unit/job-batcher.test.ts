@@ -60,6 +60,39 @@ describe('Class: JobBatcher (fake timers)', () => {
     vi.useRealTimers();
   });
 
+  it('runs rebuilds (reprocess) in a lane of their own: a long rebuild holds no routine batch, and the interval does not hold it', async () => {
+    // Prepare: a routine batch ran just now, so the next routine one waits for the minimum interval.
+    const batches: [string, string[], boolean][] = [];
+    const batcher = new JobBatcher(engine.runner, {
+      gatherMs: 100,
+      minIntervalMs: 60_000,
+      onBatch: (kind, topics, rebuild) => batches.push([kind, [...topics], rebuild]),
+    });
+    const first = batcher.runCuration(request('a'));
+    await vi.advanceTimersByTimeAsync(100);
+    engine.calls[0]?.answer(allOk);
+    await first;
+
+    // Act: a rebuild arrives and starts after the gather window, not the interval; while it
+    // runs, a routine request of another topic starts when the interval allows.
+    const rebuild = batcher.runCuration({ ...request('r'), rebuild: true });
+    await vi.advanceTimersByTimeAsync(100);
+    const routine = batcher.runCuration(request('b'));
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    // Assess
+    expect(engine.calls.map((call) => call.topics)).toEqual([['a'], ['r'], ['b']]);
+    expect(batches).toEqual([
+      ['curation', ['a'], false],
+      ['curation', ['r'], true],
+      ['curation', ['b'], false],
+    ]);
+    engine.calls[2]?.answer(allOk);
+    await expect(routine).resolves.toEqual(curated('b'));
+    engine.calls[1]?.answer(allOk);
+    await expect(rebuild).resolves.toEqual(curated('r'));
+  });
+
   it('starts the requests of one gather window as one engine call, and gives each topic its own result', async () => {
     // Prepare
     const batcher = new JobBatcher(engine.runner, { gatherMs: 200, minIntervalMs: 0 });

@@ -41,6 +41,15 @@ describe('Function: openSnowflakeRefresh (the scheduler builds a refresher only 
     expect(wiring?.deps.refresher).toBeInstanceOf(SnowflakeSdkRefresher);
     // The config's database and schema (defaults LEAN_OPS, SEMANTIC) name the table.
     expect(wiring?.deps.tableOf('sensors')).toBe('LEAN_OPS.SEMANTIC.SENSORS');
+    // The Scientist View the refresh creates again: the same names, the given schema's columns.
+    const view = wiring?.deps.viewOf('sensors', {
+      topic: 'sensors',
+      version: 2,
+      columns: [{ name: 'humidity', type: 'double', required: false }],
+    });
+    expect(view?.view).toBe('LEAN_OPS.SEMANTIC.SENSORS_SCIENTIST_VIEW');
+    expect(view?.sql).toContain('"HUMIDITY") COPY GRANTS AS');
+    expect(view?.sql).toContain('FROM LEAN_OPS.SEMANTIC.SENSORS\n');
     await wiring?.close();
   });
 });

@@ -5,16 +5,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initialRunState, type RunState } from '../../src/run-state.js';
 import { createSchedulerMetrics } from '../../src/scheduler-metrics.js';
 import { type RefreshMarks, SnowflakeRefreshStep, schemaFingerprint } from '../../src/snowflake-refresh.js';
-import { FakeSnowflakeClient, tableOf } from '../helpers/fake-snowflake-client.js';
+import { FakeSnowflakeClient, tableOf, viewOf } from '../helpers/fake-snowflake-client.js';
 
 /** In-memory stand-in for the Redis marks (the integration tests use real Redis). */
 class InMemoryMarks implements RefreshMarks {
-  readonly marks = new Map<string, { applied: string | null; refreshed: string | null }>();
+  readonly marks = new Map<
+    string,
+    { applied: string | null; refreshed: string | null; schema: SemanticSchema | null }
+  >();
   async read(topic: string) {
-    return this.marks.get(topic) ?? { applied: null, refreshed: null };
+    return this.marks.get(topic) ?? { applied: null, refreshed: null, schema: null };
   }
-  async setApplied(topic: string, fingerprint: string) {
-    this.marks.set(topic, { ...(await this.read(topic)), applied: fingerprint });
+  async setApplied(topic: string, fingerprint: string, schema: SemanticSchema) {
+    this.marks.set(topic, { ...(await this.read(topic)), applied: fingerprint, schema });
   }
   async setRefreshed(topic: string, fingerprint: string) {
     this.marks.set(topic, { ...(await this.read(topic)), refreshed: fingerprint });
@@ -52,6 +55,7 @@ function setup(timeoutMs?: number) {
   const step = new SnowflakeRefreshStep({
     refresher: client,
     tableOf,
+    viewOf,
     marks,
     refreshes: metrics.snowflakeRefresh,
     logger: silentLogger(),
@@ -90,6 +94,84 @@ describe('Class: SnowflakeRefreshStep (FakeSnowflakeClient — no Snowflake here
     expect(second).toEqual({ outcome: 'refreshed', table: 'LEAN_OPS.SEMANTIC.SENSORS', schema_version: 2 });
     expect(client.refreshed).toEqual(['LEAN_OPS.SEMANTIC.SENSORS', 'LEAN_OPS.SEMANTIC.SENSORS']);
     expect(await counted('refreshed')).toBe(2);
+  });
+
+  it('creates the Scientist View again once per schema change, after the refresh, with the added column', async () => {
+    // Prepare
+    const { client, step } = setup();
+    const order: string[] = [];
+    const refresh = client.refresh.bind(client);
+    const replaceView = client.replaceView.bind(client);
+    client.refresh = (table, options) => {
+      order.push('refresh');
+      return refresh(table, options);
+    };
+    client.replaceView = (statement, options) => {
+      order.push('view');
+      return replaceView(statement, options);
+    };
+
+    // Act
+    await step.afterRun(runState(V1));
+    await step.afterRun(runState(V1));
+    await step.afterRun(runState());
+    await step.afterRun(runState(V2));
+
+    // Assess
+    expect(order).toEqual(['refresh', 'view', 'refresh', 'view']);
+    expect(client.replacedViews.map((v) => v.view)).toEqual([
+      'LEAN_OPS.SEMANTIC.SENSORS_SCIENTIST_VIEW',
+      'LEAN_OPS.SEMANTIC.SENSORS_SCIENTIST_VIEW',
+    ]);
+    const [first, second] = client.replacedViews.map((v) => v.sql);
+    expect(first).toMatch(
+      /^CREATE OR REPLACE VIEW LEAN_OPS\.SEMANTIC\.SENSORS_SCIENTIST_VIEW \(.*"TEMP"\) COPY GRANTS AS/,
+    );
+    expect(first).not.toContain('"hum"');
+    expect(second).toContain('"TEMP", "HUM") COPY GRANTS AS');
+    expect(second).toContain('"hum" FROM LEAN_OPS.SEMANTIC.SENSORS');
+  });
+
+  it('reports a failed view statement, keeps no mark, and runs refresh and view again after the next run', async () => {
+    // Prepare
+    const { client, marks, step, counted } = setup();
+    client.nextReplaceView.push(new Error('Insufficient privileges to operate on view SENSORS_SCIENTIST_VIEW'));
+
+    // Act
+    const failed = await step.afterRun(runState(V2));
+    const retried = await step.afterRun(runState());
+    const after = await step.afterRun(runState());
+
+    // Assess
+    expect(failed).toEqual({
+      outcome: 'failed',
+      table: 'LEAN_OPS.SEMANTIC.SENSORS',
+      schema_version: 2,
+      error:
+        'ScientistViewError: Scientist View LEAN_OPS.SEMANTIC.SENSORS_SCIENTIST_VIEW not created again: Error: Insufficient privileges to operate on view SENSORS_SCIENTIST_VIEW',
+    });
+    expect(retried).toEqual({ outcome: 'refreshed', table: 'LEAN_OPS.SEMANTIC.SENSORS', schema_version: 2 });
+    expect(after).toBeUndefined();
+    expect(client.refreshed).toHaveLength(2);
+    expect(client.replacedViews).toHaveLength(2);
+    // The retry after a run without new data renders the recorded schema, the added column included.
+    expect(client.replacedViews[1]?.sql).toContain('"HUM"');
+    expect(await counted('failed')).toBe(1);
+    expect(await counted('refreshed')).toBe(1);
+    expect((await marks.read('sensors')).refreshed).toBe(schemaFingerprint(V2));
+  });
+
+  it('does not create the view again when the table refresh failed', async () => {
+    // Prepare
+    const { client, step } = setup();
+    client.nextRefresh.push(new Error('Iceberg table SENSORS does not exist'));
+
+    // Act
+    const result = await step.afterRun(runState(V1));
+
+    // Assess
+    expect(result?.outcome).toBe('failed');
+    expect(client.replacedViews).toEqual([]);
   });
 
   it('does not refresh for a schema no semantic job has written with yet', async () => {
@@ -137,6 +219,7 @@ describe('Class: SnowflakeRefreshStep (FakeSnowflakeClient — no Snowflake here
       tableOf: () => {
         throw new Error('the curated table of sensors is not exposed');
       },
+      viewOf,
       marks: new InMemoryMarks(),
       refreshes: metrics.snowflakeRefresh,
       logger: silentLogger(),
@@ -207,6 +290,47 @@ describe('Class: SnowflakeRefreshStep (FakeSnowflakeClient — no Snowflake here
       // Assess
       expect(result?.outcome).toBe('failed');
       expect(result?.error).toMatch(/timed out after 5000 ms/);
+    });
+
+    it('starts no view statement after giving up on a refresh that settles late', async () => {
+      // Prepare
+      const { client, step } = setup(5_000);
+      let settle: () => void = () => undefined;
+      client.refresh = (table: string) => {
+        client.refreshed.push(table);
+        return new Promise<void>((resolve) => {
+          settle = resolve;
+        });
+      };
+
+      // Act
+      const pending = step.afterRun(runState(V1));
+      await vi.advanceTimersByTimeAsync(5_000);
+      const result = await pending;
+      settle();
+      await vi.advanceTimersByTimeAsync(0);
+
+      // Assess
+      expect(result?.outcome).toBe('failed');
+      expect(client.replacedViews).toEqual([]);
+    });
+
+    it('cuts a hanging view statement at the same timeout and names it', async () => {
+      // Prepare
+      const { client, marks, step } = setup(30_000);
+      client.nextReplaceView.push('hang');
+
+      // Act
+      const pending = step.afterRun(runState(V1));
+      await vi.advanceTimersByTimeAsync(30_000);
+      const result = await pending;
+
+      // Assess
+      expect(result?.error).toBe(
+        'RefreshTimeoutError: CREATE OR REPLACE VIEW LEAN_OPS.SEMANTIC.SENSORS_SCIENTIST_VIEW timed out after 30000 ms',
+      );
+      expect(client.aborted).toEqual(['LEAN_OPS.SEMANTIC.SENSORS_SCIENTIST_VIEW']);
+      expect((await marks.read('sensors')).refreshed).toBeNull();
     });
   });
 });

@@ -5,6 +5,8 @@ import {
   SnowflakeResponseError,
   SnowflakeSdkRefresher,
   SnowflakeStatementError,
+  SnowflakeViewStatementError,
+  scientistViewStatement,
 } from '../../../src/index.js';
 import { type FakeAnswer, FakeDriverConnection } from './fake-driver-connection.js';
 
@@ -37,6 +39,67 @@ describe('Class: SnowflakeSdkRefresher (FakeDriverConnection — no Snowflake he
       'ALTER ICEBERG TABLE LEAN_OPS.SEMANTIC.TELEMETRY REFRESH',
       'ALTER ICEBERG TABLE LEAN_OPS.SEMANTIC.ALERTS REFRESH',
     ]);
+  });
+
+  it('runs the rendered Scientist View statement as it is, on the same session', async () => {
+    // Prepare
+    const { refresher, sessions } = refresherOn();
+    const statement = scientistViewStatement({ database: 'LEAN_OPS', schema: 'SEMANTIC' }, 'telemetry', {
+      topic: 'telemetry',
+      version: 2,
+      columns: [{ name: 'humidity', type: 'double', required: false }],
+    });
+
+    // Act
+    await refresher.refresh('LEAN_OPS.SEMANTIC.TELEMETRY');
+    await refresher.replaceView(statement);
+
+    // Assess
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.statements[1]).toBe(statement.sql);
+    expect(statement.sql).toMatch(
+      /^CREATE OR REPLACE VIEW LEAN_OPS\.SEMANTIC\.TELEMETRY_SCIENTIST_VIEW \(.*"HUMIDITY"\) COPY GRANTS AS\n/,
+    );
+  });
+
+  it.each([
+    [
+      'another view than it names',
+      {
+        view: 'LEAN_OPS.SEMANTIC.OTHER',
+        sql: 'CREATE OR REPLACE VIEW LEAN_OPS.SEMANTIC.X (A) COPY GRANTS AS SELECT 1',
+      },
+    ],
+    [
+      'no COPY GRANTS',
+      { view: 'LEAN_OPS.SEMANTIC.X', sql: 'CREATE OR REPLACE VIEW LEAN_OPS.SEMANTIC.X (A) AS SELECT 1' },
+    ],
+    [
+      'a second statement',
+      {
+        view: 'LEAN_OPS.SEMANTIC.X',
+        sql: 'CREATE OR REPLACE VIEW LEAN_OPS.SEMANTIC.X (A) COPY GRANTS AS SELECT 1; DROP TABLE T',
+      },
+    ],
+    [
+      'a view name that needs quoting',
+      {
+        view: 'LEAN_OPS.SEMANTIC."X"',
+        sql: 'CREATE OR REPLACE VIEW LEAN_OPS.SEMANTIC."X" (A) COPY GRANTS AS SELECT 1',
+      },
+    ],
+  ])('refuses a view statement with %s, before connecting', async (name, statement) => {
+    // Prepare
+    const { refresher, sessions } = refresherOn();
+
+    // Act
+    const replaced = refresher.replaceView(statement);
+
+    // Assess
+    await expect(replaced).rejects.toThrow(
+      name === 'a view name that needs quoting' ? SnowflakeIdentifierError : SnowflakeViewStatementError,
+    );
+    expect(sessions).toHaveLength(0);
   });
 
   it('reads SYSTEM$AUTO_REFRESH_STATUS and parses its JSON (counts as strings, as Snowflake renders them)', async () => {
