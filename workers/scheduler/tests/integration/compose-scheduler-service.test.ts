@@ -78,6 +78,7 @@ describe('Function: composeSchedulerService with the local engine, on real Redis
       recentRuns: { plain: [] },
       landedFiles: 0,
       tableHealth: { plain: null },
+      reprocesses: { plain: null },
     });
 
     gate.release();
